@@ -1,0 +1,29 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    # Odoo core's "rating" addon is already displayed as "Customer Rating".
+    "name": "Customer Rating and Retention",
+    "summary": "Best customers by revenue and profit, Pareto classes, "
+    "customer card, retention call-backs, bonus points and tiers",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Customer Rating",
+    "author": "customer_rating contributors",
+    "license": "LGPL-3",
+    "depends": [
+        "contacts",
+        "mail",
+        "sale_loyalty",
+        "sale_management",
+        "sale_margin",
+        "utm",
+    ],
+    "external_dependencies": {"python": ["xlsxwriter", "python-barcode"]},
+    "data": [
+        "security/customer_rating_groups.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/customer_rating_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}
