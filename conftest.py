@@ -8,6 +8,6 @@ in test mode, the way Odoo's own test runner does.
 from odoo.tools import config
 
 config["test_enable"] = True
-import odoo.tests  # noqa: E402,F401
+import odoo.tests  # noqa: F401
 
 config["test_enable"] = False

@@ -2,7 +2,9 @@
 # customer_rating and checks that nothing of it is left behind while the
 # sales data stays.
 orders_before = env["sale.order"].search_count([])
-env["ir.module.module"].search([("name", "=", "customer_rating")]).button_immediate_uninstall()
+env["ir.module.module"].search(
+    [("name", "=", "customer_rating")]
+).button_immediate_uninstall()
 env = env(context={})  # a new environment on the reloaded registry
 state = env["ir.module.module"].search([("name", "=", "customer_rating")]).state
 xml_ids_left = env["ir.model.data"].search_count([("module", "=", "customer_rating")])

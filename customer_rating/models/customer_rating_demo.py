@@ -29,34 +29,134 @@ TEAM_NAMES = ["Retail Counter", "Wholesale & B2B"]
 
 # (category, [(product, sales price, cost)])
 CATALOG = [
-    ("Coffee", [("Espresso Beans 1kg", 24.0, 11.0), ("Filter Coffee 500g", 12.5, 5.2),
-                ("Decaf Beans 1kg", 26.0, 13.5), ("Cold Brew Pack", 9.9, 3.1)]),
-    ("Tea", [("Green Tea 100g", 8.5, 2.9), ("Earl Grey 100g", 7.9, 2.4),
-             ("Herbal Mix 100g", 6.5, 1.9)]),
-    ("Pastry", [("Croissant Box", 14.0, 6.0), ("Cheesecake", 29.0, 12.0),
-                ("Cookies Jar", 11.0, 3.8)]),
-    ("Equipment", [("Hand Grinder", 79.0, 41.0), ("Pour-over Kit", 45.0, 19.0),
-                   ("Espresso Machine", 649.0, 402.0), ("Milk Frother", 59.0, 27.0)]),
-    ("Services", [("Barista Workshop", 120.0, 35.0), ("Machine Servicing", 95.0, 40.0),
-                  ("Office Catering", 350.0, 190.0)]),
-    ("Gift Cards", [("Gift Box Classic", 39.0, 21.0), ("Gift Box Premium", 89.0, 47.0)]),
+    (
+        "Coffee",
+        [
+            ("Espresso Beans 1kg", 24.0, 11.0),
+            ("Filter Coffee 500g", 12.5, 5.2),
+            ("Decaf Beans 1kg", 26.0, 13.5),
+            ("Cold Brew Pack", 9.9, 3.1),
+        ],
+    ),
+    (
+        "Tea",
+        [
+            ("Green Tea 100g", 8.5, 2.9),
+            ("Earl Grey 100g", 7.9, 2.4),
+            ("Herbal Mix 100g", 6.5, 1.9),
+        ],
+    ),
+    (
+        "Pastry",
+        [
+            ("Croissant Box", 14.0, 6.0),
+            ("Cheesecake", 29.0, 12.0),
+            ("Cookies Jar", 11.0, 3.8),
+        ],
+    ),
+    (
+        "Equipment",
+        [
+            ("Hand Grinder", 79.0, 41.0),
+            ("Pour-over Kit", 45.0, 19.0),
+            ("Espresso Machine", 649.0, 402.0),
+            ("Milk Frother", 59.0, 27.0),
+        ],
+    ),
+    (
+        "Services",
+        [
+            ("Barista Workshop", 120.0, 35.0),
+            ("Machine Servicing", 95.0, 40.0),
+            ("Office Catering", 350.0, 190.0),
+        ],
+    ),
+    (
+        "Gift Cards",
+        [("Gift Box Classic", 39.0, 21.0), ("Gift Box Premium", 89.0, 47.0)],
+    ),
 ]
 
-FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elena", "Felix", "Greta", "Hugo", "Ines", "Jonas",
-               "Katrin", "Leo", "Mila", "Noah", "Olga", "Paul", "Rosa", "Sami", "Tara", "Victor"]
-LAST_NAMES = ["Adams", "Berger", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ivanov",
-              "Jansen", "Klein", "Laurent", "Moreau", "Nielsen", "Olsen", "Peeters", "Quinn",
-              "Richter", "Silva", "Vogel"]
-COMPANY_WORDS = ["Atlas", "Blue", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor",
-                 "Iris", "Juniper", "Kite", "Lumen", "Maple", "Nova", "Orbit"]
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Elena",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Katrin",
+    "Leo",
+    "Mila",
+    "Noah",
+    "Olga",
+    "Paul",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Victor",
+]
+LAST_NAMES = [
+    "Adams",
+    "Berger",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ivanov",
+    "Jansen",
+    "Klein",
+    "Laurent",
+    "Moreau",
+    "Nielsen",
+    "Olsen",
+    "Peeters",
+    "Quinn",
+    "Richter",
+    "Silva",
+    "Vogel",
+]
+COMPANY_WORDS = [
+    "Atlas",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Echo",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kite",
+    "Lumen",
+    "Maple",
+    "Nova",
+    "Orbit",
+]
 COMPANY_KINDS = ["Offices", "Hotel", "Clinic", "Salon", "Bistro", "Studio"]
 
 # Relative weights: December rush, quiet summer; busy Fridays and Saturdays;
 # a lunch and an after-work peak (local time).
 MONTH_WEIGHTS = [0.8, 0.8, 0.9, 1.0, 1.0, 0.9, 0.7, 0.7, 1.0, 1.1, 1.3, 1.7]
 WEEKDAY_WEIGHTS = [0.9, 0.8, 1.0, 1.1, 1.4, 1.8, 0.5]
-HOUR_WEIGHTS = {9: 0.5, 10: 1.0, 11: 1.3, 12: 1.6, 13: 1.2, 14: 0.8, 15: 0.8,
-                16: 1.1, 17: 1.6, 18: 1.4, 19: 0.7}
+HOUR_WEIGHTS = {
+    9: 0.5,
+    10: 1.0,
+    11: 1.3,
+    12: 1.6,
+    13: 1.2,
+    14: 0.8,
+    15: 0.8,
+    16: 1.1,
+    17: 1.6,
+    18: 1.4,
+    19: 0.7,
+}
 
 
 class CustomerRatingDemo(models.AbstractModel):
@@ -71,21 +171,29 @@ class CustomerRatingDemo(models.AbstractModel):
         second data set can live next to the first one, as tests do."""
         rng = random.Random(seed)
         today = fields.Date.context_today(self)
-        self = self.with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
-        companies = self._demo_branches(tag)
-        foreign_currency = self._demo_foreign_currency(companies[0], today, days)
-        pricelists = self._demo_pricelists(foreign_currency)
-        salespeople = self._demo_sales_teams(companies, tag)
-        sources = self._demo_sources()
-        products = self._demo_products()
-        partners = self._demo_customers(rng, customers, companies, salespeople, pricelists)
-        self._demo_loyalty_program(companies[0])
-        plans = self._demo_order_plans(rng, partners, companies, orders, today, days)
-        sale_orders = self._demo_orders(rng, plans, sources, products)
-        self._demo_cancel_some(rng, sale_orders)
-        self._demo_refund_some(rng, sale_orders.filtered(
-            lambda o: o.state == "sale" and o.company_id == companies[0]))
-        self._demo_archive_some(rng, partners, plans, today)
+        demo = self.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        companies = demo._demo_branches(tag)
+        foreign_currency = demo._demo_foreign_currency(companies[0], today, days)
+        pricelists = demo._demo_pricelists(foreign_currency)
+        salespeople = demo._demo_sales_teams(companies, tag)
+        sources = demo._demo_sources()
+        products = demo._demo_products()
+        partners = demo._demo_customers(
+            rng, customers, companies, salespeople, pricelists
+        )
+        demo._demo_loyalty_program(companies[0])
+        plans = demo._demo_order_plans(rng, partners, companies, orders, today, days)
+        sale_orders = demo._demo_orders(rng, plans, sources, products)
+        demo._demo_cancel_some(rng, sale_orders)
+        demo._demo_refund_some(
+            rng,
+            sale_orders.filtered(
+                lambda o: o.state == "sale" and o.company_id == companies[0]
+            ),
+        )
+        demo._demo_archive_some(rng, partners, plans, today)
         return sale_orders
 
     # Structure: branches, currency, price lists, teams, sources, products
@@ -95,8 +203,14 @@ class CustomerRatingDemo(models.AbstractModel):
         """The main company and three branches (companies with a parent)."""
         main = self.env.ref("base.main_company")
         branches = self.env["res.company"].create(
-            [{"name": f"{main.name} {name}{tag}", "parent_id": main.id, "country_id": main.country_id.id}
-             for name in BRANCH_NAMES]
+            [
+                {
+                    "name": f"{main.name} {name}{tag}",
+                    "parent_id": main.id,
+                    "country_id": main.country_id.id,
+                }
+                for name in BRANCH_NAMES
+            ]
         )
         companies = main | branches
         admins = self.env.ref("base.user_admin") | self.env.ref("base.user_root")
@@ -106,53 +220,103 @@ class CustomerRatingDemo(models.AbstractModel):
     @api.model
     def _demo_foreign_currency(self, company, today, days):
         """EUR (or USD for a EUR company) with a monthly rate over the period."""
-        currency = self.env.ref("base.EUR" if company.currency_id.name != "EUR" else "base.USD")
+        currency = self.env.ref(
+            "base.EUR" if company.currency_id.name != "EUR" else "base.USD"
+        )
         currency.active = True
         first = today.replace(day=1) - timedelta(days=days)
-        months = [date(first.year + (first.month + i - 1) // 12, (first.month + i - 1) % 12 + 1, 1)
-                  for i in range(days // 30 + 2)]
-        existing = set(self.env["res.currency.rate"].search([
-            ("currency_id", "=", currency.id), ("company_id", "=", company.id),
-        ]).mapped("name"))
-        self.env["res.currency.rate"].create([
-            {"name": month, "currency_id": currency.id, "company_id": company.id,
-             "rate": round(0.92 + 0.04 * ((i % 12) - 6) / 6, 4)}
-            for i, month in enumerate(months) if month not in existing
-        ])
+        months = [
+            date(
+                first.year + (first.month + i - 1) // 12,
+                (first.month + i - 1) % 12 + 1,
+                1,
+            )
+            for i in range(days // 30 + 2)
+        ]
+        existing = set(
+            self.env["res.currency.rate"]
+            .search(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("company_id", "=", company.id),
+                ]
+            )
+            .mapped("name")
+        )
+        self.env["res.currency.rate"].create(
+            [
+                {
+                    "name": month,
+                    "currency_id": currency.id,
+                    "company_id": company.id,
+                    "rate": round(0.92 + 0.04 * ((i % 12) - 6) / 6, 4),
+                }
+                for i, month in enumerate(months)
+                if month not in existing
+            ]
+        )
         return currency
 
     @api.model
     def _demo_pricelists(self, foreign_currency):
         pricelist = self.env["product.pricelist"]
-        return pricelist.create([
-            {"name": "Retail", "company_id": False},
-            {"name": "Wholesale (-10%)", "company_id": False, "item_ids": [Command.create({
-                "compute_price": "percentage", "percent_price": 10.0})]},
-            {"name": f"Retail {foreign_currency.name}", "company_id": False,
-             "currency_id": foreign_currency.id},
-        ])
+        return pricelist.create(
+            [
+                {"name": "Retail", "company_id": False},
+                {
+                    "name": "Wholesale (-10%)",
+                    "company_id": False,
+                    "item_ids": [
+                        Command.create(
+                            {"compute_price": "percentage", "percent_price": 10.0}
+                        )
+                    ],
+                },
+                {
+                    "name": f"Retail {foreign_currency.name}",
+                    "company_id": False,
+                    "currency_id": foreign_currency.id,
+                },
+            ]
+        )
 
     @api.model
     def _demo_sales_teams(self, companies, tag):
         salesman = self.env.ref("sales_team.group_sale_salesman")
-        users = self.env["res.users"].with_context(no_reset_password=True).create([{
-            "name": name,
-            "login": f"customer_rating_demo_{name.split()[0].lower()}{tag}",
-            "email": f"{name.split()[0].lower()}@example.com",
-            "tz": DEMO_TZ,
-            "company_id": companies[0].id,
-            "company_ids": [Command.set(companies.ids)],
-            "groups_id": [Command.link(salesman.id)],
-        } for name, _team in SALESPEOPLE])
-        teams = self.env["crm.team"].create([{
-            "name": name,
-            "company_id": False,
-            "user_id": users[index * 3].id,
-        } for index, name in enumerate(TEAM_NAMES)])
-        self.env["crm.team.member"].create([
-            {"crm_team_id": teams[team_index].id, "user_id": user.id}
-            for user, (_name, team_index) in zip(users, SALESPEOPLE)
-        ])
+        users = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                [
+                    {
+                        "name": name,
+                        "login": f"customer_rating_demo_{name.split()[0].lower()}{tag}",
+                        "email": f"{name.split()[0].lower()}@example.com",
+                        "tz": DEMO_TZ,
+                        "company_id": companies[0].id,
+                        "company_ids": [Command.set(companies.ids)],
+                        "groups_id": [Command.link(salesman.id)],
+                    }
+                    for name, _team in SALESPEOPLE
+                ]
+            )
+        )
+        teams = self.env["crm.team"].create(
+            [
+                {
+                    "name": name,
+                    "company_id": False,
+                    "user_id": users[index * 3].id,
+                }
+                for index, name in enumerate(TEAM_NAMES)
+            ]
+        )
+        self.env["crm.team.member"].create(
+            [
+                {"crm_team_id": teams[team_index].id, "user_id": user.id}
+                for user, (_name, team_index) in zip(users, SALESPEOPLE, strict=True)
+            ]
+        )
         return users
 
     @api.model
@@ -164,31 +328,49 @@ class CustomerRatingDemo(models.AbstractModel):
         products = self.env["product.product"]
         for category_name, items in CATALOG:
             category = self.env["product.category"].create({"name": category_name})
-            products |= products.create([{
-                "name": name,
-                "categ_id": category.id,
-                "type": "service" if category_name == "Services" else "consu",
-                "list_price": price,
-                "standard_price": cost,
-                "invoice_policy": "order",
-            } for name, price, cost in items])
+            products |= products.create(
+                [
+                    {
+                        "name": name,
+                        "categ_id": category.id,
+                        "type": "service" if category_name == "Services" else "consu",
+                        "list_price": price,
+                        "standard_price": cost,
+                        "invoice_policy": "order",
+                    }
+                    for name, price, cost in items
+                ]
+            )
         return products
 
     @api.model
     def _demo_loyalty_program(self, company):
         """Points on every order (1 point per unit spent), shared by the branches."""
-        return self.env["loyalty.program"].create({
-            "name": "Bonus Points (demo)",
-            "program_type": "loyalty",
-            "trigger": "auto",
-            "applies_on": "both",
-            "company_id": company.id,
-            "rule_ids": [Command.create({"reward_point_mode": "money", "reward_point_amount": 1})],
-            "reward_ids": [Command.create({
-                "reward_type": "discount", "discount": 5, "discount_mode": "per_point",
-                "required_points": 100, "discount_applicability": "order",
-            })],
-        })
+        return self.env["loyalty.program"].create(
+            {
+                "name": "Bonus Points (demo)",
+                "program_type": "loyalty",
+                "trigger": "auto",
+                "applies_on": "both",
+                "company_id": company.id,
+                "rule_ids": [
+                    Command.create(
+                        {"reward_point_mode": "money", "reward_point_amount": 1}
+                    )
+                ],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount": 5,
+                            "discount_mode": "per_point",
+                            "required_points": 100,
+                            "discount_applicability": "order",
+                        }
+                    )
+                ],
+            }
+        )
 
     # Customers
 
@@ -200,34 +382,48 @@ class CustomerRatingDemo(models.AbstractModel):
         for index in range(count):
             is_company = index % 7 == 3
             if is_company:
-                name = f"{COMPANY_WORDS[index % len(COMPANY_WORDS)]} {rng.choice(COMPANY_KINDS)}"
+                word = COMPANY_WORDS[index % len(COMPANY_WORDS)]
+                name = f"{word} {rng.choice(COMPANY_KINDS)}"
             else:
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
             salesperson = rng.choice(salespeople[3:] if is_company else salespeople[:3])
-            vals_list.append({
-                "name": name,
-                "is_company": is_company,
-                "email": f"customer{index:04d}@example.com",
-                "phone": f"+32 470 {index:06d}",
-                "tz": DEMO_TZ,
-                "user_id": salesperson.id,
-                "customer_rank": 1,
-            })
+            vals_list.append(
+                {
+                    "name": name,
+                    "is_company": is_company,
+                    "email": f"customer{index:04d}@example.com",
+                    "phone": f"+32 470 {index:06d}",
+                    "tz": DEMO_TZ,
+                    "user_id": salesperson.id,
+                    "customer_rank": 1,
+                }
+            )
         partners = partner_model.create(vals_list)
-        contacts = partner_model.create([{
-            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            "parent_id": company.id,
-            "type": "contact",
-            "email": f"contact{company.id}_{n}@example.com",
-        } for company in partners.filtered("is_company") for n in range(rng.randint(1, 3))])
+        contacts = partner_model.create(
+            [
+                {
+                    "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    "parent_id": company.id,
+                    "type": "contact",
+                    "email": f"contact{company.id}_{n}@example.com",
+                }
+                for company in partners.filtered("is_company")
+                for n in range(rng.randint(1, 3))
+            ]
+        )
         self._demo_assign_pricelists(rng, partners, companies, pricelists)
         return partners | contacts
 
     @api.model
     def _demo_assign_pricelists(self, rng, partners, companies, pricelists):
-        """Companies buy wholesale, one customer in eight pays in the foreign currency."""
+        """Companies buy wholesale, one customer in eight pays in the foreign
+        currency."""
         retail, wholesale, foreign = pricelists
-        groups = {retail: partners.browse(), wholesale: partners.browse(), foreign: partners.browse()}
+        groups = {
+            retail: partners.browse(),
+            wholesale: partners.browse(),
+            foreign: partners.browse(),
+        }
         for partner in partners:
             if partner.is_company:
                 groups[wholesale] |= partner
@@ -237,7 +433,9 @@ class CustomerRatingDemo(models.AbstractModel):
                 groups[retail] |= partner
         for company in companies:
             for pricelist, members in groups.items():
-                members.with_company(company).specific_property_product_pricelist = pricelist
+                members.with_company(
+                    company
+                ).specific_property_product_pricelist = pricelist
 
     @api.model
     def _demo_archive_some(self, rng, partners, plans, today):
@@ -245,7 +443,9 @@ class CustomerRatingDemo(models.AbstractModel):
         last_order = {}
         for plan in plans:
             commercial = plan["partner"].commercial_partner_id
-            last_order[commercial] = max(last_order.get(commercial, plan["date"]), plan["date"])
+            last_order[commercial] = max(
+                last_order.get(commercial, plan["date"]), plan["date"]
+            )
         gone = [p for p, last in last_order.items() if (today - last.date()).days > 180]
         rng.shuffle(gone)
         archived = partners.browse([p.id for p in gone[: max(1, len(gone) // 3)]])
@@ -262,16 +462,27 @@ class CustomerRatingDemo(models.AbstractModel):
         commercials = partners.filtered(lambda p: not p.parent_id)
         weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(commercials))]
         rng.shuffle(weights)
-        windows = {partner: self._demo_activity_window(rng, days) for partner in commercials}
-        homes = {partner: companies[index % len(companies)] for index, partner in enumerate(commercials)}
+        windows = {
+            partner: self._demo_activity_window(rng, days) for partner in commercials
+        }
+        homes = {
+            partner: companies[index % len(companies)]
+            for index, partner in enumerate(commercials)
+        }
         plans = []
         for partner in rng.choices(commercials, weights=weights, k=count):
             start, end = windows[partner]
-            plans.append({
-                "partner": rng.choice(partner.child_ids) if partner.child_ids and rng.random() < 0.7 else partner,
-                "company": homes[partner] if rng.random() < 0.8 else rng.choice(companies),
-                "date": self._demo_order_datetime(rng, today, start, end),
-            })
+            plans.append(
+                {
+                    "partner": rng.choice(partner.child_ids)
+                    if partner.child_ids and rng.random() < 0.7
+                    else partner,
+                    "company": homes[partner]
+                    if rng.random() < 0.8
+                    else rng.choice(companies),
+                    "date": self._demo_order_datetime(rng, today, start, end),
+                }
+            )
         plans.sort(key=lambda plan: plan["date"])
         return plans
 
@@ -296,20 +507,24 @@ class CustomerRatingDemo(models.AbstractModel):
             if rng.random() * peak <= weight:
                 break
         hour = rng.choices(list(HOUR_WEIGHTS), weights=list(HOUR_WEIGHTS.values()))[0]
-        local = pytz.timezone(DEMO_TZ).localize(datetime.combine(day, time(hour, rng.randint(0, 59))))
+        local = pytz.timezone(DEMO_TZ).localize(
+            datetime.combine(day, time(hour, rng.randint(0, 59)))
+        )
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _demo_orders(self, rng, plans, sources, products):
         """Create and confirm the orders, then put back their planned dates
         (confirming stamps today's date)."""
-        vals_list = [self._demo_order_vals(rng, plan, sources, products) for plan in plans]
+        vals_list = [
+            self._demo_order_vals(rng, plan, sources, products) for plan in plans
+        ]
         orders = self.env["sale.order"]
         for start in range(0, len(vals_list), 500):
-            batch = orders.create(vals_list[start:start + 500])
+            batch = orders.create(vals_list[start : start + 500])
             batch.action_confirm()
             orders |= batch
-        for order, plan in zip(orders, plans):
+        for order, plan in zip(orders, plans, strict=True):
             order.date_order = plan["date"]
         return orders
 
@@ -323,12 +538,20 @@ class CustomerRatingDemo(models.AbstractModel):
             "company_id": company.id,
             "user_id": commercial.user_id.id,
             "source_id": rng.choice(sources).id,
-            "pricelist_id": commercial.with_company(company).property_product_pricelist.id,
+            "pricelist_id": commercial.with_company(
+                company
+            ).property_product_pricelist.id,
             "date_order": plan["date"],
-            "order_line": [Command.create({
-                "product_id": product.id,
-                "product_uom_qty": rng.choice([1, 1, 1, 2, 2, 3, 5]) * (4 if commercial.is_company else 1),
-            }) for product in lines],
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": rng.choice([1, 1, 1, 2, 2, 3, 5])
+                        * (4 if commercial.is_company else 1),
+                    }
+                )
+                for product in lines
+            ],
         }
 
     @api.model
@@ -350,26 +573,38 @@ class CustomerRatingDemo(models.AbstractModel):
             return self.env["account.move"]
         invoices = refunded._create_invoices()
         for invoice in invoices:
-            invoice.invoice_date = invoice.line_ids.sale_line_ids.order_id[:1].date_order.date()
+            invoice.invoice_date = invoice.line_ids.sale_line_ids.order_id[
+                :1
+            ].date_order.date()
         invoices.action_post()
-        credit_notes = self.env["account.move"].create([
-            self._demo_credit_note_vals(rng, order) for order in refunded
-        ])
+        credit_notes = self.env["account.move"].create(
+            [self._demo_credit_note_vals(rng, order) for order in refunded]
+        )
         credit_notes.action_post()
         return credit_notes
 
     @api.model
     def _demo_credit_note_vals(self, rng, order):
-        lines = order.order_line.filtered(lambda line: not line.display_type and line.qty_invoiced)
+        lines = order.order_line.filtered(
+            lambda line: not line.display_type and line.qty_invoiced
+        )
         returned = lines if rng.random() < 0.4 else lines[:1]
         return {
             "move_type": "out_refund",
             "partner_id": order.partner_invoice_id.id,
             "company_id": order.company_id.id,
             "currency_id": order.currency_id.id,
-            "invoice_date": order.date_order.date() + timedelta(days=rng.randint(1, 20)),
+            "invoice_date": order.date_order.date()
+            + timedelta(days=rng.randint(1, 20)),
             "invoice_origin": order.name,
-            "invoice_line_ids": [Command.create(line._prepare_invoice_line(
-                quantity=max(1.0, line.qty_invoiced // 2) if returned == lines[:1] else line.qty_invoiced,
-            )) for line in returned],
+            "invoice_line_ids": [
+                Command.create(
+                    line._prepare_invoice_line(
+                        quantity=max(1.0, line.qty_invoiced // 2)
+                        if returned == lines[:1]
+                        else line.qty_invoiced,
+                    )
+                )
+                for line in returned
+            ],
         }

@@ -9,8 +9,12 @@ class TestSecurity(TransactionCase):
         super().setUpClass()
         cls.group_user = cls.env.ref("customer_rating.customer_rating_group_user")
         cls.group_manager = cls.env.ref("customer_rating.customer_rating_group_manager")
-        cls.salesman = new_test_user(cls.env, "cr_salesman", groups="sales_team.group_sale_salesman")
-        cls.sales_manager = new_test_user(cls.env, "cr_sales_manager", groups="sales_team.group_sale_manager")
+        cls.salesman = new_test_user(
+            cls.env, "cr_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.sales_manager = new_test_user(
+            cls.env, "cr_sales_manager", groups="sales_team.group_sale_manager"
+        )
         cls.employee = new_test_user(cls.env, "cr_employee", groups="base.group_user")
         cls.root_menu = cls.env.ref("customer_rating.customer_rating_menu_root")
         cls.config_menu = cls.env.ref("customer_rating.customer_rating_menu_config")
@@ -23,10 +27,20 @@ class TestSecurity(TransactionCase):
         self.assertIn(self.group_manager, self.env.ref("base.user_admin").groups_id)
 
     def test_salespeople_are_users_and_sales_managers_are_managers(self):
-        self.assertTrue(self.salesman.has_group("customer_rating.customer_rating_group_user"))
-        self.assertFalse(self.salesman.has_group("customer_rating.customer_rating_group_manager"))
-        self.assertTrue(self.sales_manager.has_group("customer_rating.customer_rating_group_manager"))
-        self.assertFalse(self.employee.has_group("customer_rating.customer_rating_group_user"))
+        self.assertTrue(
+            self.salesman.has_group("customer_rating.customer_rating_group_user")
+        )
+        self.assertFalse(
+            self.salesman.has_group("customer_rating.customer_rating_group_manager")
+        )
+        self.assertTrue(
+            self.sales_manager.has_group(
+                "customer_rating.customer_rating_group_manager"
+            )
+        )
+        self.assertFalse(
+            self.employee.has_group("customer_rating.customer_rating_group_user")
+        )
 
     def test_existing_salespeople_got_the_group(self):
         """Users who were salespeople before the install were given the group too."""
