@@ -179,7 +179,7 @@ class CustomerRatingDemo(models.AbstractModel):
         pricelists = demo._demo_pricelists(foreign_currency)
         salespeople = demo._demo_sales_teams(companies, tag)
         sources = demo._demo_sources()
-        products = demo._demo_products()
+        products = demo._demo_products(companies)
         partners = demo._demo_customers(
             rng, customers, companies, salespeople, pricelists
         )
@@ -324,7 +324,8 @@ class CustomerRatingDemo(models.AbstractModel):
         return self.env["utm.source"].create([{"name": name} for name in SOURCE_NAMES])
 
     @api.model
-    def _demo_products(self):
+    def _demo_products(self, companies):
+        """The catalog, with its cost in every branch (the cost is per company)."""
         products = self.env["product.product"]
         for category_name, items in CATALOG:
             category = self.env["product.category"].create({"name": category_name})
@@ -335,12 +336,15 @@ class CustomerRatingDemo(models.AbstractModel):
                         "categ_id": category.id,
                         "type": "service" if category_name == "Services" else "consu",
                         "list_price": price,
-                        "standard_price": cost,
                         "invoice_policy": "order",
                     }
-                    for name, price, cost in items
+                    for name, price, _cost in items
                 ]
             )
+        costs = [cost for _category, items in CATALOG for _name, _price, cost in items]
+        for company in companies:
+            for product, cost in zip(products, costs, strict=True):
+                product.with_company(company).standard_price = cost
         return products
 
     @api.model

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.customer_rating.models.customer_rating_demo import (
+    CATALOG,
     DEMO_TZ,
     HOUR_WEIGHTS,
 )
@@ -59,6 +60,19 @@ class TestDemoData(TransactionCase):
             local = pytz.utc.localize(order.date_order).astimezone(tz)
             self.assertTrue(first <= local.date() <= last, order.date_order)
             self.assertIn(local.hour, HOUR_WEIGHTS)
+
+    def test_margin_uses_the_catalog_cost_in_every_branch(self):
+        costs = {name: cost for _c, items in CATALOG for name, _p, cost in items}
+        lines = self.orders.order_line.filtered(
+            lambda line: line.product_id.name in costs
+        )
+        self.assertEqual(len(lines.order_id.company_id), 4)
+        for line in lines:
+            cost = costs[line.product_id.name] * line.order_id.currency_rate
+            expected = line.price_subtotal - cost * line.product_uom_qty
+            self.assertAlmostEqual(
+                line.margin, expected, delta=0.01 * line.product_uom_qty
+            )
 
     def test_currency_rate_is_the_rate_of_the_order_date(self):
         foreign = self.orders.filtered(
