@@ -1,0 +1,89 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The business rules every report follows, written once.
+
+Each method returns an SQL fragment over the usual aliases: `o` for
+sale_order, `l` for sale_order_line, `ct` for the currency table (Odoo's
+account_currency_table, which converts a company's currency into the
+report currency).
+"""
+
+from odoo import api, models
+from odoo.tools import SQL
+
+# A customer is in class A while the customers ranked before them make less
+# than 80% of the measure, in class B below 95%, in class C after that.
+PARETO_A = 0.80
+PARETO_B = 0.95
+
+
+class CustomerRatingRules(models.AbstractModel):
+    _name = "customer.rating.rules"
+    _description = "Customer Rating business rules"
+
+    @api.model
+    def _currency_table(self, companies):
+        """Odoo's currency table (as sale.report uses it): today's rate from
+        each company's currency to the current company's currency."""
+        return self.env["res.currency"]._get_simple_currency_table(companies)
+
+    @api.model
+    def _counted_order(self):
+        """Orders that count: confirmed ones. Quotations and cancelled orders never do."""
+        return SQL("o.state = 'sale'")
+
+    @api.model
+    def _counted_line(self):
+        """Product lines; sections and notes carry no amount."""
+        return SQL("l.display_type IS NULL")
+
+    @api.model
+    def _to_report_currency(self, amount):
+        """An amount in the order currency, in the report currency: to the
+        company currency at the rate of the order date, then the currency
+        table's rate."""
+        return SQL(
+            "%s / CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0 ELSE o.currency_rate END"
+            " * COALESCE(ct.rate, 1.0)",
+            amount,
+        )
+
+    @api.model
+    def _line_revenue(self):
+        """Revenue of a sales order line: its untaxed amount."""
+        return self._to_report_currency(SQL("l.price_subtotal"))
+
+    @api.model
+    def _line_profit(self):
+        """Profit of a sales order line: sale_margin's margin (price minus cost)."""
+        return self._to_report_currency(SQL("l.margin"))
+
+    @api.model
+    def _returned_amount(self):
+        """A return is a posted credit note line linked to a sales order line
+        (alias `aml`): its untaxed amount in company currency, converted."""
+        return SQL("aml.balance * COALESCE(ct.rate, 1.0)")
+
+    @api.model
+    def _returned_profit(self):
+        """The profit a return takes back: its amount minus the cost of the
+        returned quantity (the order line's cost, in order currency)."""
+        return SQL(
+            "%s - %s",
+            self._returned_amount(),
+            self._to_report_currency(SQL("l.purchase_price * aml.quantity")),
+        )
+
+    @api.model
+    def _posted_return(self):
+        return SQL("am.move_type = 'out_refund' AND am.state = 'posted'")
+
+    @api.model
+    def _pareto_class(self, share_before):
+        """The Pareto class from the share of the measure that the customers
+        ranked before this one make."""
+        return SQL(
+            "CASE WHEN %(before)s < %(a)s THEN 'A' WHEN %(before)s < %(b)s THEN 'B' ELSE 'C' END",
+            before=share_before,
+            a=PARETO_A,
+            b=PARETO_B,
+        )
