@@ -19,6 +19,10 @@
     "external_dependencies": {"python": ["xlsxwriter", "python-barcode"]},
     "data": [
         "security/customer_rating_groups.xml",
+        "security/ir.model.access.csv",
+        "security/customer_rating_line_security.xml",
+        "report/customer_rating_line_views.xml",
+        "wizards/customer_rating_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

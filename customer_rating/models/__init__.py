@@ -1,1 +1,2 @@
 from . import customer_rating_demo
+from . import customer_rating_rules

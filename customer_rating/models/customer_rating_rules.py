@@ -2,9 +2,9 @@
 """The business rules every report follows, written once.
 
 Each method returns an SQL fragment over the usual aliases: `o` for
-sale_order, `l` for sale_order_line, `ct` for the currency table (Odoo's
-account_currency_table, which converts a company's currency into the
-report currency).
+sale_order, `l` for sale_order_line, `am`/`aml` for a credit note and its
+line, and Odoo's `account_currency_table` (joined on the order's company),
+which converts a company's currency into the report currency.
 """
 
 from odoo import api, models
@@ -28,7 +28,8 @@ class CustomerRatingRules(models.AbstractModel):
 
     @api.model
     def _counted_order(self):
-        """Orders that count: confirmed ones. Quotations and cancelled orders never do."""
+        """Orders that count: confirmed ones; quotations and cancelled orders
+        never do."""
         return SQL("o.state = 'sale'")
 
     @api.model
@@ -42,8 +43,8 @@ class CustomerRatingRules(models.AbstractModel):
         company currency at the rate of the order date, then the currency
         table's rate."""
         return SQL(
-            "%s / CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0 ELSE o.currency_rate END"
-            " * COALESCE(ct.rate, 1.0)",
+            "%s / CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0"
+            " ELSE o.currency_rate END * COALESCE(account_currency_table.rate, 1.0)",
             amount,
         )
 
@@ -61,7 +62,7 @@ class CustomerRatingRules(models.AbstractModel):
     def _returned_amount(self):
         """A return is a posted credit note line linked to a sales order line
         (alias `aml`): its untaxed amount in company currency, converted."""
-        return SQL("aml.balance * COALESCE(ct.rate, 1.0)")
+        return SQL("aml.balance * COALESCE(account_currency_table.rate, 1.0)")
 
     @api.model
     def _returned_profit(self):
@@ -82,7 +83,8 @@ class CustomerRatingRules(models.AbstractModel):
         """The Pareto class from the share of the measure that the customers
         ranked before this one make."""
         return SQL(
-            "CASE WHEN %(before)s < %(a)s THEN 'A' WHEN %(before)s < %(b)s THEN 'B' ELSE 'C' END",
+            "CASE WHEN %(before)s < %(a)s THEN 'A'"
+            " WHEN %(before)s < %(b)s THEN 'B' ELSE 'C' END",
             before=share_before,
             a=PARETO_A,
             b=PARETO_B,

@@ -1,2 +1,3 @@
+from . import test_customer_rating
 from . import test_demo_data
 from . import test_security

@@ -1,0 +1,2 @@
+from . import customer_rating_xlsx_mixin
+from . import customer_rating_line

@@ -1,0 +1,347 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+MEASURE_COLUMNS = {
+    "revenue": "net_revenue",
+    "profit": "profit",
+    "orders": "order_count",
+}
+
+
+class CustomerRatingLine(models.TransientModel):
+    """One customer (commercial partner) of a rating run, computed by one
+    INSERT ... SELECT (see `_fill`)."""
+
+    _name = "customer.rating.line"
+    _description = "Customer Rating line"
+    _inherit = "customer.rating.xlsx.mixin"
+    _order = "rank, id"
+    _rec_name = "partner_id"
+
+    wizard_id = fields.Many2one(
+        "customer.rating.wizard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    rank = fields.Integer(readonly=True, aggregator=False)
+    previous_rank = fields.Integer(readonly=True, aggregator=False)
+    movement = fields.Char(
+        compute="_compute_movement",
+        help="Rank against the previous period of the same length",
+    )
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    revenue = fields.Monetary(readonly=True)
+    returns = fields.Monetary(readonly=True)
+    net_revenue = fields.Monetary("Net Revenue", readonly=True)
+    profit = fields.Monetary(readonly=True)
+    margin_percent = fields.Float(
+        "Margin %", readonly=True, aggregator=False, digits=(16, 2)
+    )
+    order_count = fields.Integer("Orders", readonly=True)
+    average_ticket = fields.Monetary(readonly=True, aggregator=False)
+    share = fields.Float("Share %", readonly=True, digits=(16, 2))
+    cumulative_share = fields.Float(
+        "Cumulative %", readonly=True, aggregator=False, digits=(16, 2)
+    )
+    pareto_class = fields.Selection(
+        [("A", "A"), ("B", "B"), ("C", "C")], "Class", readonly=True
+    )
+    first_purchase = fields.Datetime(readonly=True)
+    last_purchase = fields.Datetime(readonly=True)
+    days_since_last = fields.Integer(
+        "Days Since Last Purchase", readonly=True, aggregator=False
+    )
+    pricelist_id = fields.Many2one("product.pricelist", "Price List", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    home_company_id = fields.Many2one(
+        "res.company",
+        "Home Branch",
+        readonly=True,
+        help="Where the customer spent most in the period",
+    )
+
+    @api.depends("rank", "previous_rank")
+    def _compute_movement(self):
+        for line in self:
+            change = line.previous_rank - line.rank
+            if not line.previous_rank:
+                line.movement = self.env._("new")
+            elif change > 0:
+                line.movement = self.env._("up %s", change)
+            elif change < 0:
+                line.movement = self.env._("down %s", -change)
+            else:
+                line.movement = "="
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            "rank",
+            "movement",
+            "partner_id",
+            "revenue",
+            "returns",
+            "net_revenue",
+            "profit",
+            "margin_percent",
+            "order_count",
+            "average_ticket",
+            "share",
+            "cumulative_share",
+            "pareto_class",
+            "first_purchase",
+            "last_purchase",
+            "days_since_last",
+            "pricelist_id",
+            "user_id",
+            "home_company_id",
+        ]
+
+    # The query, in parts that other modules can extend (as sale.report does).
+
+    @api.model
+    def _fill(self, wizard):
+        """Compute the lines of `wizard` with one INSERT ... SELECT."""
+        for model in (
+            "sale.order",
+            "sale.order.line",
+            "res.partner",
+            "account.move",
+            "account.move.line",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(self._query(wizard))
+        self.env.invalidate_all()
+
+    @api.model
+    def _query(self, wizard):
+        rules = self.env["customer.rating.rules"]
+        values = self._insert_values(wizard, rules)
+        return SQL(
+            """
+            WITH order_totals AS (%(order_totals)s),
+                 returns AS (%(returns)s),
+                 customers AS (%(customers)s),
+                 ranked AS (%(ranked)s),
+                 history AS (%(history)s),
+                 home AS (%(home)s),
+                 last_order AS (%(last_order)s)
+            INSERT INTO customer_rating_line (%(columns)s)
+            SELECT %(values)s
+              FROM ranked cur
+              JOIN res_partner p ON p.id = cur.partner_id
+              LEFT JOIN ranked prev
+                     ON prev.partner_id = cur.partner_id AND NOT prev.current
+              LEFT JOIN history h ON h.partner_id = cur.partner_id
+              LEFT JOIN home ON home.partner_id = cur.partner_id
+              LEFT JOIN last_order lo ON lo.partner_id = cur.partner_id
+              LEFT JOIN product_pricelist ppl
+                     ON ppl.id = (p.specific_property_product_pricelist
+                                  ->> %(company)s)::int
+             WHERE cur.current AND (%(top)s = 0 OR cur.rank <= %(top)s)
+            """,
+            order_totals=self._order_totals_query(wizard, rules),
+            returns=self._returns_query(wizard, rules),
+            customers=self._customers_query(),
+            ranked=self._ranked_query(wizard),
+            history=self._history_query(wizard, rules),
+            home=self._home_query(),
+            last_order=self._last_order_query(),
+            columns=SQL(", ").join(SQL.identifier(name) for name in values),
+            values=SQL(", ").join(values.values()),
+            company=str(wizard.company_id.id),
+            top=wizard.top,
+        )
+
+    @api.model
+    def _insert_values(self, wizard, rules):
+        before = SQL("cur.before / NULLIF(cur.total, 0)")
+        return {
+            "wizard_id": SQL("%s", wizard.id),
+            "company_id": SQL("%s", wizard.company_id.id),
+            "create_uid": SQL("%s", self.env.uid),
+            "write_uid": SQL("%s", self.env.uid),
+            "create_date": SQL("now() at time zone 'UTC'"),
+            "write_date": SQL("now() at time zone 'UTC'"),
+            "partner_id": SQL("cur.partner_id"),
+            "rank": SQL("cur.rank"),
+            "previous_rank": SQL("prev.rank"),
+            "revenue": SQL("cur.revenue"),
+            "returns": SQL("cur.returns"),
+            "net_revenue": SQL("cur.net_revenue"),
+            "profit": SQL("cur.profit"),
+            "margin_percent": SQL("100.0 * cur.profit / NULLIF(cur.net_revenue, 0)"),
+            "order_count": SQL("cur.order_count"),
+            "average_ticket": SQL("cur.revenue / NULLIF(cur.order_count, 0)"),
+            "share": SQL("100.0 * cur.measure / NULLIF(cur.total, 0)"),
+            "cumulative_share": SQL("100.0 * cur.running / NULLIF(cur.total, 0)"),
+            "pareto_class": rules._pareto_class(before),
+            "first_purchase": SQL("h.first_purchase"),
+            "last_purchase": SQL("h.last_purchase"),
+            "days_since_last": SQL("%s - h.last_purchase::date", wizard.date_to),
+            "pricelist_id": SQL("COALESCE(ppl.id, lo.pricelist_id)"),
+            "user_id": SQL("COALESCE(p.user_id, lo.user_id)"),
+            "home_company_id": SQL("home.company_id"),
+        }
+
+    @api.model
+    def _order_filter(self, wizard, rules):
+        """Counted orders of the chosen branches, teams and salespeople."""
+        conditions = [
+            rules._counted_order(),
+            SQL("o.company_id IN %s", tuple(wizard._effective_companies().ids)),
+        ]
+        if wizard.team_ids:
+            conditions.append(SQL("o.team_id IN %s", tuple(wizard.team_ids.ids)))
+        if wizard.user_ids:
+            conditions.append(SQL("o.user_id IN %s", tuple(wizard.user_ids.ids)))
+        return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _currency_join(self, wizard, rules):
+        return SQL(
+            "JOIN %s ON account_currency_table.company_id = o.company_id",
+            rules._currency_table(wizard._effective_companies()),
+        )
+
+    @api.model
+    def _order_totals_query(self, wizard, rules):
+        """Per order of the period and of the previous one: its customer,
+        revenue and profit."""
+        start, previous_start, end = wizard._utc_bounds()
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, o.id AS order_id,
+                   o.company_id, o.date_order, o.user_id, o.pricelist_id,
+                   o.date_order >= %(start)s AS current,
+                   SUM(%(revenue)s) AS revenue, SUM(%(profit)s) AS profit
+              FROM sale_order o
+              JOIN sale_order_line l ON l.order_id = o.id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE %(filter)s AND %(line)s
+               AND o.date_order >= %(previous_start)s AND o.date_order < %(end)s
+             GROUP BY p.commercial_partner_id, o.id
+            """,
+            start=start,
+            previous_start=previous_start,
+            end=end,
+            revenue=rules._line_revenue(),
+            profit=rules._line_profit(),
+            currency_join=self._currency_join(wizard, rules),
+            filter=self._order_filter(wizard, rules),
+            line=rules._counted_line(),
+        )
+
+    @api.model
+    def _returns_query(self, wizard, rules):
+        """Returns per customer, dated by their credit note."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   am.invoice_date >= %(date_from)s AS current,
+                   SUM(%(amount)s) AS amount, SUM(%(profit)s) AS profit
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line l ON l.id = rel.order_line_id
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE %(posted_return)s AND %(filter)s
+               AND am.invoice_date >= %(previous_from)s
+               AND am.invoice_date <= %(date_to)s
+             GROUP BY 1, 2
+            """,
+            date_from=wizard.date_from,
+            previous_from=wizard._previous_date_from(),
+            date_to=wizard.date_to,
+            amount=rules._returned_amount(),
+            profit=rules._returned_profit(),
+            currency_join=self._currency_join(wizard, rules),
+            posted_return=rules._posted_return(),
+            filter=self._order_filter(wizard, rules),
+        )
+
+    @api.model
+    def _customers_query(self):
+        """Per customer and period: sales, returns, and what is left."""
+        return SQL(
+            """
+            SELECT COALESCE(s.partner_id, r.partner_id) AS partner_id,
+                   COALESCE(s.current, r.current) AS current,
+                   COALESCE(s.revenue, 0) AS revenue,
+                   COALESCE(r.amount, 0) AS returns,
+                   COALESCE(s.revenue, 0) - COALESCE(r.amount, 0) AS net_revenue,
+                   COALESCE(s.profit, 0) - COALESCE(r.profit, 0) AS profit,
+                   COALESCE(s.order_count, 0) AS order_count
+              FROM (SELECT partner_id, current, SUM(revenue) AS revenue,
+                           SUM(profit) AS profit, COUNT(*) AS order_count
+                      FROM order_totals GROUP BY partner_id, current) s
+              FULL JOIN returns r
+                     ON r.partner_id = s.partner_id AND r.current = s.current
+            """
+        )
+
+    @api.model
+    def _ranked_query(self, wizard):
+        """Ranks (ties share a rank), shares, and the share of the customers
+        ranked strictly before (ties excluded) for the Pareto class."""
+        return SQL(
+            """
+            SELECT m.*,
+                   RANK() OVER w_order AS rank,
+                   SUM(m.measure) OVER (PARTITION BY m.current) AS total,
+                   SUM(m.measure) OVER w_order AS running,
+                   COALESCE(SUM(m.measure) OVER (
+                       w_order RANGE BETWEEN UNBOUNDED PRECEDING
+                       AND CURRENT ROW EXCLUDE GROUP), 0) AS before
+              FROM (SELECT c.*, %(measure)s AS measure FROM customers c) m
+            WINDOW w_order AS (PARTITION BY m.current ORDER BY m.measure DESC)
+            """,
+            measure=SQL.identifier("c", MEASURE_COLUMNS[wizard.measure]),
+        )
+
+    @api.model
+    def _history_query(self, wizard, rules):
+        """First and last purchase of the period's customers, all time."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   MIN(o.date_order) AS first_purchase,
+                   MAX(o.date_order) AS last_purchase
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE %(counted)s AND o.company_id IN %(companies)s
+               AND o.date_order < %(end)s
+               AND p.commercial_partner_id IN (
+                   SELECT partner_id FROM ranked WHERE current)
+             GROUP BY p.commercial_partner_id
+            """,
+            counted=rules._counted_order(),
+            companies=tuple(wizard._effective_companies().ids),
+            end=wizard._utc_bounds()[2],
+        )
+
+    @api.model
+    def _home_query(self):
+        """The branch where each customer spent most in the period."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, company_id
+              FROM order_totals WHERE current
+             GROUP BY partner_id, company_id
+             ORDER BY partner_id, SUM(revenue) DESC, company_id
+            """
+        )
+
+    @api.model
+    def _last_order_query(self):
+        return SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, pricelist_id, user_id
+              FROM order_totals WHERE current
+             ORDER BY partner_id, date_order DESC, order_id DESC
+            """
+        )

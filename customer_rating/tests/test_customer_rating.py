@@ -1,0 +1,375 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+from datetime import date, datetime
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+TODAY = date(2026, 6, 15)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCustomerRating(TransactionCase):
+    """The rating against figures computed here, in Python, from the orders.
+
+    The test orders belong to their own sales team, which the wizard filters
+    on, so that the demo data stays out of the figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.tz = "UTC"
+        cls.main = cls.env.company
+        cls.branch = cls.env["res.company"].create(
+            {
+                "name": "CR Test Branch",
+                "parent_id": cls.main.id,
+                "country_id": cls.main.country_id.id,
+            }
+        )
+        cls.env.user.company_ids |= cls.branch
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context, allowed_company_ids=(cls.main | cls.branch).ids
+            )
+        )
+        cls.team = cls.env["crm.team"].create(
+            {"name": "CR Test Team", "company_id": False}
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "CR Widget",
+                "list_price": 100.0,
+                "standard_price": 60.0,
+                "taxes_id": False,
+                "invoice_policy": "order",
+            }
+        )
+        cls.product.with_company(cls.branch).standard_price = 60.0
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        cls.env["res.currency.rate"].search(
+            [
+                ("currency_id", "=", cls.eur.id),
+                ("company_id", "in", (cls.main.id, False)),
+            ]
+        ).unlink()
+        cls.env["res.currency.rate"].create(
+            [
+                {
+                    "name": "2025-01-01",
+                    "rate": 0.8,
+                    "currency_id": cls.eur.id,
+                    "company_id": cls.main.id,
+                },
+                {
+                    "name": "2026-04-01",
+                    "rate": 0.9,
+                    "currency_id": cls.eur.id,
+                    "company_id": cls.main.id,
+                },
+            ]
+        )
+        cls.pricelist_usd = cls.env["product.pricelist"].create(
+            {"name": "CR USD", "company_id": False}
+        )
+        cls.pricelist_eur = cls.env["product.pricelist"].create(
+            {"name": "CR EUR", "currency_id": cls.eur.id, "company_id": False}
+        )
+        partner = cls.env["res.partner"]
+        cls.acme = partner.create({"name": "CR Acme", "is_company": True})
+        cls.acme_contact = partner.create(
+            {"name": "CR Acme Buyer", "parent_id": cls.acme.id}
+        )
+        cls.bob = partner.create({"name": "CR Bob"})
+        cls.carla = partner.create({"name": "CR Carla"})
+        cls.dora = partner.create({"name": "CR Dora"})
+        cls.emil = partner.create({"name": "CR Emil"})
+        # period 2026-03-16 .. 2026-06-15 (last quarter would be 2026-01..03)
+        cls.orders = cls.env["sale.order"]
+        cls.order_acme_1 = cls._order(
+            cls.acme_contact, "2026-05-02 10:00", 10, cls.main
+        )
+        cls.order_acme_2 = cls._order(cls.acme, "2026-06-01 10:00", 5, cls.branch)
+        cls.order_bob = cls._order(
+            cls.bob, "2026-04-10 09:00", 3, cls.main, cls.pricelist_eur
+        )
+        cls.order_carla = cls._order(cls.carla, "2026-05-20 12:00", 4, cls.branch)
+        cls.order_dora = cls._order(cls.dora, "2026-05-21 12:00", 4, cls.main)
+        cls.order_emil_old = cls._order(cls.emil, "2026-02-01 12:00", 20, cls.main)
+        cls.order_emil = cls._order(cls.emil, "2026-06-10 12:00", 1, cls.main)
+        cls.order_cancelled = cls._order(cls.bob, "2026-05-05 12:00", 50, cls.main)
+        cls.order_cancelled._action_cancel()
+        cls.refund = cls._return(cls.order_acme_1, quantity=2, day="2026-05-10")
+        cls.dora.action_archive()
+
+    @classmethod
+    def _order(cls, partner, when, quantity, company, pricelist=None):
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "team_id": cls.team.id,
+                    "user_id": cls.env.user.id,
+                    "pricelist_id": (pricelist or cls.pricelist_usd).id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_uom_qty": quantity}
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        order.date_order = datetime.fromisoformat(when)
+        return order
+
+    @classmethod
+    def _return(cls, order, quantity, day):
+        """Invoice the order, then a posted credit note for part of it."""
+        invoice = order._create_invoices()
+        invoice.invoice_date = day
+        invoice.action_post()
+        line = order.order_line
+        credit_note = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": order.partner_invoice_id.id,
+                "invoice_date": day,
+                "invoice_line_ids": [
+                    Command.create(line._prepare_invoice_line(quantity=quantity))
+                ],
+            }
+        )
+        credit_note.action_post()
+        return credit_note
+
+    def _rating(self, **values):
+        wizard = self.env["customer.rating.wizard"].create(
+            {
+                "period": "custom",
+                "date_from": "2026-03-16",
+                "date_to": "2026-06-15",
+                "team_ids": [Command.set(self.team.ids)],
+                **values,
+            }
+        )
+        wizard.action_open_rating()
+        return wizard
+
+    def _expected(self, orders):
+        """Revenue and profit per commercial partner, in company currency."""
+        figures = {}
+        for order in orders.filtered(lambda o: o.state == "sale"):
+            customer = order.partner_id.commercial_partner_id
+            revenue, profit, count = figures.get(customer, (0.0, 0.0, 0))
+            figures[customer] = (
+                revenue + order.amount_untaxed / order.currency_rate,
+                profit + order.margin / order.currency_rate,
+                count + 1,
+            )
+        return figures
+
+    def _by_partner(self, wizard):
+        return {line.partner_id: line for line in wizard.line_ids}
+
+    def test_figures_per_customer(self):
+        wizard = self._rating()
+        lines = self._by_partner(wizard)
+        in_period = self.orders.browse(
+            [
+                o.id
+                for o in (
+                    self.order_acme_1,
+                    self.order_acme_2,
+                    self.order_bob,
+                    self.order_carla,
+                    self.order_dora,
+                    self.order_emil,
+                    self.order_cancelled,
+                )
+            ]
+        )
+        expected = self._expected(in_period)
+        self.assertEqual(
+            set(lines),
+            set(expected),
+            "one line per commercial partner, cancelled never",
+        )
+        returned = self.refund.amount_untaxed  # USD order, no tax
+        returned_profit = returned - 2 * 60.0
+        for customer, (revenue, profit, count) in expected.items():
+            line = lines[customer]
+            refund = returned if customer == self.acme else 0.0
+            refund_profit = returned_profit if customer == self.acme else 0.0
+            with self.subTest(customer=customer.name):
+                self.assertAlmostEqual(line.revenue, revenue, places=2)
+                self.assertAlmostEqual(line.returns, refund, places=2)
+                self.assertAlmostEqual(line.net_revenue, revenue - refund, places=2)
+                self.assertAlmostEqual(line.profit, profit - refund_profit, places=2)
+                self.assertEqual(line.order_count, count)
+                self.assertAlmostEqual(line.average_ticket, revenue / count, places=2)
+
+    def test_second_currency_at_the_rate_of_the_order_date(self):
+        line = self._by_partner(self._rating())[self.bob]
+        # 3 x 100 USD sold in EUR at 0.9 EUR per USD on 2026-04-10
+        self.assertAlmostEqual(self.order_bob.amount_untaxed, 270.0, places=2)
+        self.assertAlmostEqual(line.revenue, 300.0, places=2)
+
+    def test_ranks_shares_and_pareto_classes(self):
+        wizard = self._rating()
+        measures = {line.partner_id: line.net_revenue for line in wizard.line_ids}
+        total = sum(measures.values())
+        ordered = sorted(measures.values(), reverse=True)
+        for line in wizard.line_ids:
+            better = [m for m in ordered if m > line.net_revenue + 0.005]
+            before = sum(better) / total
+            expected_class = "A" if before < 0.8 else "B" if before < 0.95 else "C"
+            with self.subTest(customer=line.partner_id.name):
+                self.assertEqual(line.rank, len(better) + 1)
+                self.assertAlmostEqual(
+                    line.share, 100 * line.net_revenue / total, places=4
+                )
+                self.assertEqual(line.pareto_class, expected_class)
+        self.assertEqual(
+            wizard.line_ids.mapped("rank"), sorted(wizard.line_ids.mapped("rank"))
+        )
+        self.assertAlmostEqual(sum(wizard.line_ids.mapped("share")), 100.0, places=4)
+
+    def test_ties_share_a_rank_and_a_class(self):
+        lines = self._by_partner(self._rating())
+        carla, dora = lines[self.carla], lines[self.dora]
+        self.assertEqual(carla.net_revenue, dora.net_revenue)
+        self.assertEqual(carla.rank, dora.rank)
+        self.assertEqual(carla.pareto_class, dora.pareto_class)
+
+    def test_rank_by_orders_and_profit(self):
+        by_orders = self._by_partner(self._rating(measure="orders"))
+        self.assertEqual(by_orders[self.acme].rank, 1)
+        by_profit = self._rating(measure="profit")
+        profits = by_profit.line_ids.mapped("profit")
+        self.assertEqual(profits, sorted(profits, reverse=True))
+
+    def test_top_n_keeps_ties(self):
+        wizard = self._rating(top=2)
+        self.assertEqual(wizard.line_ids.mapped("rank"), [1, 2, 2])
+
+    def test_history_and_previous_period(self):
+        lines = self._by_partner(self._rating())
+        emil = lines[self.emil]
+        self.assertEqual(emil.first_purchase, self.order_emil_old.date_order)
+        self.assertEqual(emil.last_purchase, self.order_emil.date_order)
+        self.assertEqual(
+            emil.days_since_last, (TODAY - self.order_emil.date_order.date()).days
+        )
+        # Emil was the only customer of the previous period
+        self.assertEqual(emil.previous_rank, 1)
+        self.assertEqual(emil.movement, "down %s" % (emil.rank - 1))
+        self.assertEqual(lines[self.bob].movement, "new")
+
+    def test_child_contacts_and_home_branch(self):
+        acme = self._by_partner(self._rating())[self.acme]
+        self.assertEqual(acme.order_count, 2)
+        # 10 units at the main company against 5 at the branch
+        self.assertEqual(acme.home_company_id, self.main)
+        self.assertEqual(
+            self._by_partner(self._rating())[self.carla].home_company_id, self.branch
+        )
+
+    def test_branch_filter(self):
+        wizard = self._rating(company_ids=[Command.set(self.branch.ids)])
+        lines = self._by_partner(wizard)
+        self.assertEqual(set(lines), {self.acme, self.carla})
+        self.assertAlmostEqual(
+            lines[self.acme].revenue, self.order_acme_2.amount_untaxed, places=2
+        )
+
+    def test_empty_period(self):
+        wizard = self._rating(date_from="2020-01-01", date_to="2020-01-31")
+        self.assertFalse(wizard.line_ids)
+
+    def test_reversed_period_and_no_company(self):
+        with self.assertRaises(ValidationError):
+            self._rating(date_from="2026-06-15", date_to="2026-06-01")
+        other = self.env["res.company"].create({"name": "CR Elsewhere"})
+        with self.assertRaises(UserError):
+            self._rating(company_ids=[Command.set(other.ids)])
+
+    def test_period_presets(self):
+        form = Form(self.env["customer.rating.wizard"])
+        expected = {
+            "this_month": (date(2026, 6, 1), TODAY),
+            "last_month": (date(2026, 5, 1), date(2026, 5, 31)),
+            "last_quarter": (date(2026, 1, 1), date(2026, 3, 31)),
+            "last_12_months": (date(2025, 6, 16), TODAY),
+        }
+        for period, dates in expected.items():
+            form.period = period
+            self.assertEqual((form.date_from, form.date_to), dates, period)
+
+    def test_user_of_another_company_sees_nothing(self):
+        wizard = self._rating()
+        other_company = self.env["res.company"].create({"name": "CR Other Company"})
+        stranger = new_test_user(
+            self.env,
+            "cr_stranger",
+            groups="sales_team.group_sale_salesman",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        stranger_env = self.env(
+            user=stranger, context={"allowed_company_ids": other_company.ids}
+        )
+        lines = stranger_env["customer.rating.line"]
+        self.assertFalse(lines.search([("wizard_id", "=", wizard.id)]))
+        own = stranger_env["customer.rating.wizard"].create(
+            {"period": "custom", "date_from": "2026-03-16", "date_to": "2026-06-15"}
+        )
+        own.action_open_rating()
+        self.assertFalse(own.line_ids)
+
+    def test_query_count_does_not_grow_with_customers(self):
+        for extra_customers in (0, 6):
+            for n in range(extra_customers):
+                customer = self.env["res.partner"].create({"name": f"CR Extra {n}"})
+                self._order(customer, "2026-05-03 10:00", 1 + n, self.main)
+            wizard = self.env["customer.rating.wizard"].create(
+                {
+                    "period": "custom",
+                    "date_from": "2026-03-16",
+                    "date_to": "2026-06-15",
+                    "team_ids": [Command.set(self.team.ids)],
+                }
+            )
+            wizard.flush_recordset()
+            with self.assertQueryCount(__system__=10):
+                wizard.action_open_rating()
+            self.assertEqual(len(wizard.line_ids), 5 + extra_customers)
+
+    def test_excel_export_has_the_same_figures(self):
+        wizard = self._rating()
+        action = wizard.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        headers = [cell.value for cell in sheet[3]]
+        self.assertEqual(headers[:4], ["Rank", "Movement", "Customer", "Revenue"])
+        rows = list(sheet.iter_rows(min_row=4, values_only=True))
+        lines = wizard.line_ids
+        self.assertEqual(len(rows), len(lines) + 1)
+        for row, line in zip(rows, lines, strict=False):
+            self.assertEqual(row[0], line.rank)
+            self.assertEqual(row[2], line.partner_id.display_name)
+            self.assertAlmostEqual(row[3], line.revenue, places=2)
+        total = rows[-1]
+        self.assertEqual(total[0], "Total")
+        self.assertAlmostEqual(total[5], sum(lines.mapped("net_revenue")), places=2)

@@ -1,0 +1,167 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+PERIODS = [
+    ("this_month", "This month"),
+    ("last_month", "Last month"),
+    ("last_quarter", "Last quarter"),
+    ("last_12_months", "Last 12 months"),
+    ("custom", "Custom"),
+]
+
+
+class CustomerRatingWizard(models.TransientModel):
+    _name = "customer.rating.wizard"
+    _description = "Customer Rating: period and filters"
+
+    period = fields.Selection(PERIODS, default="last_12_months", required=True)
+    date_from = fields.Date(
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    date_to = fields.Date(
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        "Report Company",
+        required=True,
+        default=lambda self: self.env.company,
+        help="Amounts are shown in its currency.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Branches",
+        default=lambda self: self.env.companies,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    team_ids = fields.Many2many("crm.team", string="Sales Teams")
+    user_ids = fields.Many2many(
+        "res.users", string="Salespeople", domain=[("share", "=", False)]
+    )
+    measure = fields.Selection(
+        [
+            ("revenue", "Net revenue"),
+            ("profit", "Profit"),
+            ("orders", "Number of orders"),
+        ],
+        "Rank By",
+        default="revenue",
+        required=True,
+    )
+    top = fields.Integer("Top", help="Show the first N customers only; 0 shows all.")
+    line_ids = fields.One2many("customer.rating.line", "wizard_id")
+
+    @api.depends("period")
+    def _compute_dates(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            if wizard.period == "custom" and wizard.date_from and wizard.date_to:
+                wizard.date_from, wizard.date_to = wizard.date_from, wizard.date_to
+            else:
+                period = "this_month" if wizard.period == "custom" else wizard.period
+                wizard.date_from, wizard.date_to = self._period_dates(period, today)
+
+    @api.model
+    def _period_dates(self, period, today):
+        """First and last day of a preset period."""
+        month_start = today.replace(day=1)
+        if period == "this_month":
+            return month_start, today
+        if period == "last_month":
+            return month_start - relativedelta(months=1), month_start - timedelta(
+                days=1
+            )
+        if period == "last_quarter":
+            quarter_start = month_start - relativedelta(months=(today.month - 1) % 3)
+            return quarter_start - relativedelta(months=3), quarter_start - timedelta(
+                days=1
+            )
+        return today - relativedelta(years=1) + timedelta(days=1), today
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise ValidationError(self.env._("The period ends before it starts."))
+
+    @api.constrains("top")
+    def _check_top(self):
+        if any(wizard.top < 0 for wizard in self):
+            raise ValidationError(
+                self.env._("Top must be a positive number, or 0 for all.")
+            )
+
+    def _effective_companies(self):
+        """The chosen branches the user works in now: raw SQL skips record
+        rules, so the company filter is applied here."""
+        return self.company_ids & self.env.companies
+
+    def _previous_date_from(self):
+        """Start of the previous period of the same length."""
+        return self.date_from - (self.date_to - self.date_from + timedelta(days=1))
+
+    def _utc_bounds(self):
+        """(start, previous start, end) of the period as naive UTC datetimes:
+        the days are the user's days."""
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+
+        def utc(day):
+            return (
+                tz.localize(datetime.combine(day, time.min))
+                .astimezone(pytz.utc)
+                .replace(tzinfo=None)
+            )
+
+        return (
+            utc(self.date_from),
+            utc(self._previous_date_from()),
+            utc(self.date_to + timedelta(days=1)),
+        )
+
+    def _compute_rating(self):
+        self.ensure_one()
+        if not self._effective_companies():
+            raise UserError(
+                self.env._(
+                    "Choose at least one branch among the companies you are working in."
+                )
+            )
+        self.line_ids.unlink()
+        self.env["customer.rating.line"]._fill(self)
+
+    def _title(self):
+        return self.env._(
+            "Customer rating %(date_from)s - %(date_to)s",
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+
+    def action_open_rating(self):
+        self._compute_rating()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._title(),
+            "res_model": "customer.rating.line",
+            "view_mode": "list,pivot,graph",
+            "domain": [("wizard_id", "=", self.id)],
+        }
+
+    def action_export_xlsx(self):
+        self._compute_rating()
+        filename = f"customer_rating_{self.date_from}_{self.date_to}.xlsx"
+        return self.line_ids._xlsx_download_action(self._title(), filename)
