@@ -33,7 +33,7 @@ class CustomerRatingLine(models.TransientModel):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     revenue = fields.Monetary(readonly=True)
     returns = fields.Monetary(readonly=True)
-    net_revenue = fields.Monetary("Net Revenue", readonly=True)
+    net_revenue = fields.Monetary(readonly=True)
     profit = fields.Monetary(readonly=True)
     margin_percent = fields.Float(
         "Margin %", readonly=True, aggregator=False, digits=(16, 2)

@@ -63,7 +63,7 @@ class CustomerRatingWizard(models.TransientModel):
         default="revenue",
         required=True,
     )
-    top = fields.Integer("Top", help="Show the first N customers only; 0 shows all.")
+    top = fields.Integer(help="Show the first N customers only; 0 shows all.")
     line_ids = fields.One2many("customer.rating.line", "wizard_id")
 
     @api.depends("period")
