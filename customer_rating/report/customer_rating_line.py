@@ -15,15 +15,10 @@ class CustomerRatingLine(models.TransientModel):
 
     _name = "customer.rating.line"
     _description = "Customer Rating line"
-    _inherit = "customer.rating.xlsx.mixin"
+    _inherit = "customer.rating.report.mixin"
     _order = "rank, id"
     _rec_name = "partner_id"
 
-    wizard_id = fields.Many2one(
-        "customer.rating.wizard", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one("res.company", required=True, readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     rank = fields.Integer(readonly=True, aggregator=False)
     previous_rank = fields.Integer(readonly=True, aggregator=False)
     movement = fields.Char(
@@ -101,34 +96,19 @@ class CustomerRatingLine(models.TransientModel):
     # The query, in parts that other modules can extend (as sale.report does).
 
     @api.model
-    def _fill(self, wizard):
-        """Compute the lines of `wizard` with one INSERT ... SELECT."""
-        for model in (
-            "sale.order",
-            "sale.order.line",
-            "res.partner",
-            "account.move",
-            "account.move.line",
-        ):
-            self.env[model].flush_model()
-        self.env.cr.execute(self._query(wizard))
-        self.env.invalidate_all()
-
-    @api.model
     def _query(self, wizard):
         rules = self.env["customer.rating.rules"]
-        values = self._insert_values(wizard, rules)
-        return SQL(
+        ctes = {
+            "order_totals": self._order_totals_query(wizard, rules),
+            "returns": self._returns_query(wizard, rules),
+            "customers": self._customers_query(),
+            "ranked": self._ranked_query(wizard),
+            "history": self._history_query(wizard, rules),
+            "home": self._home_query(),
+            "last_order": self._last_order_query(),
+        }
+        from_clause = SQL(
             """
-            WITH order_totals AS (%(order_totals)s),
-                 returns AS (%(returns)s),
-                 customers AS (%(customers)s),
-                 ranked AS (%(ranked)s),
-                 history AS (%(history)s),
-                 home AS (%(home)s),
-                 last_order AS (%(last_order)s)
-            INSERT INTO customer_rating_line (%(columns)s)
-            SELECT %(values)s
               FROM ranked cur
               JOIN res_partner p ON p.id = cur.partner_id
               LEFT JOIN ranked prev
@@ -141,29 +121,16 @@ class CustomerRatingLine(models.TransientModel):
                                   ->> %(company)s)::int
              WHERE cur.current AND (%(top)s = 0 OR cur.rank <= %(top)s)
             """,
-            order_totals=self._order_totals_query(wizard, rules),
-            returns=self._returns_query(wizard, rules),
-            customers=self._customers_query(),
-            ranked=self._ranked_query(wizard),
-            history=self._history_query(wizard, rules),
-            home=self._home_query(),
-            last_order=self._last_order_query(),
-            columns=SQL(", ").join(SQL.identifier(name) for name in values),
-            values=SQL(", ").join(values.values()),
             company=str(wizard.company_id.id),
             top=wizard.top,
         )
+        return self._insert(ctes, self._insert_values(wizard, rules), from_clause)
 
     @api.model
     def _insert_values(self, wizard, rules):
         before = SQL("cur.before / NULLIF(cur.total, 0)")
         return {
-            "wizard_id": SQL("%s", wizard.id),
-            "company_id": SQL("%s", wizard.company_id.id),
-            "create_uid": SQL("%s", self.env.uid),
-            "write_uid": SQL("%s", self.env.uid),
-            "create_date": SQL("now() at time zone 'UTC'"),
-            "write_date": SQL("now() at time zone 'UTC'"),
+            **self._standard_values(wizard),
             "partner_id": SQL("cur.partner_id"),
             "rank": SQL("cur.rank"),
             "previous_rank": SQL("prev.rank"),
@@ -186,85 +153,6 @@ class CustomerRatingLine(models.TransientModel):
         }
 
     @api.model
-    def _order_filter(self, wizard, rules):
-        """Counted orders of the chosen branches, teams and salespeople."""
-        conditions = [
-            rules._counted_order(),
-            SQL("o.company_id IN %s", tuple(wizard._effective_companies().ids)),
-        ]
-        if wizard.team_ids:
-            conditions.append(SQL("o.team_id IN %s", tuple(wizard.team_ids.ids)))
-        if wizard.user_ids:
-            conditions.append(SQL("o.user_id IN %s", tuple(wizard.user_ids.ids)))
-        return SQL(" AND ").join(conditions)
-
-    @api.model
-    def _currency_join(self, wizard, rules):
-        return SQL(
-            "JOIN %s ON account_currency_table.company_id = o.company_id",
-            rules._currency_table(wizard._effective_companies()),
-        )
-
-    @api.model
-    def _order_totals_query(self, wizard, rules):
-        """Per order of the period and of the previous one: its customer,
-        revenue and profit."""
-        start, previous_start, end = wizard._utc_bounds()
-        return SQL(
-            """
-            SELECT p.commercial_partner_id AS partner_id, o.id AS order_id,
-                   o.company_id, o.date_order, o.user_id, o.pricelist_id,
-                   o.date_order >= %(start)s AS current,
-                   SUM(%(revenue)s) AS revenue, SUM(%(profit)s) AS profit
-              FROM sale_order o
-              JOIN sale_order_line l ON l.order_id = o.id
-              JOIN res_partner p ON p.id = o.partner_id
-              %(currency_join)s
-             WHERE %(filter)s AND %(line)s
-               AND o.date_order >= %(previous_start)s AND o.date_order < %(end)s
-             GROUP BY p.commercial_partner_id, o.id
-            """,
-            start=start,
-            previous_start=previous_start,
-            end=end,
-            revenue=rules._line_revenue(),
-            profit=rules._line_profit(),
-            currency_join=self._currency_join(wizard, rules),
-            filter=self._order_filter(wizard, rules),
-            line=rules._counted_line(),
-        )
-
-    @api.model
-    def _returns_query(self, wizard, rules):
-        """Returns per customer, dated by their credit note."""
-        return SQL(
-            """
-            SELECT p.commercial_partner_id AS partner_id,
-                   am.invoice_date >= %(date_from)s AS current,
-                   SUM(%(amount)s) AS amount, SUM(%(profit)s) AS profit
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-              JOIN sale_order_line l ON l.id = rel.order_line_id
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-              %(currency_join)s
-             WHERE %(posted_return)s AND %(filter)s
-               AND am.invoice_date >= %(previous_from)s
-               AND am.invoice_date <= %(date_to)s
-             GROUP BY 1, 2
-            """,
-            date_from=wizard.date_from,
-            previous_from=wizard._previous_date_from(),
-            date_to=wizard.date_to,
-            amount=rules._returned_amount(),
-            profit=rules._returned_profit(),
-            currency_join=self._currency_join(wizard, rules),
-            posted_return=rules._posted_return(),
-            filter=self._order_filter(wizard, rules),
-        )
-
-    @api.model
     def _customers_query(self):
         """Per customer and period: sales, returns, and what is left."""
         return SQL(
@@ -279,7 +167,9 @@ class CustomerRatingLine(models.TransientModel):
               FROM (SELECT partner_id, current, SUM(revenue) AS revenue,
                            SUM(profit) AS profit, COUNT(*) AS order_count
                       FROM order_totals GROUP BY partner_id, current) s
-              FULL JOIN returns r
+              FULL JOIN (SELECT partner_id, current, SUM(amount) AS amount,
+                                SUM(profit) AS profit
+                           FROM returns GROUP BY partner_id, current) r
                      ON r.partner_id = s.partner_id AND r.current = s.current
             """
         )

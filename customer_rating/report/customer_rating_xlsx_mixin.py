@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import io
+from collections import defaultdict
 
 import xlsxwriter
 
@@ -64,6 +65,57 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         workbook.close()
         return output.getvalue()
 
+    def _xlsx_matrix(self, title, row_field, column_field, value_field, distinct_label):
+        """A cross table of these lines, as the pivot view shows it: rows by
+        `row_field` (largest total first), columns by `column_field`, the sum
+        of `value_field` in the cells, row and column totals, and a last row
+        counting the distinct rows per column."""
+        cells = defaultdict(float)
+        row_totals = defaultdict(float)
+        members = defaultdict(set)
+        for line in self:
+            row, column = line[row_field], line[column_field]
+            cells[row, column] += line[value_field]
+            row_totals[row] += line[value_field]
+            members[column].add(row)
+        rows = sorted(row_totals, key=lambda r: (-row_totals[r], r.display_name or ""))
+        columns = sorted(members, key=lambda c: c.display_name or "")
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(title[:31])
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": NUMBER_FORMATS["monetary"]})
+        money_total = workbook.add_format(
+            {"num_format": NUMBER_FORMATS["monetary"], "bold": True}
+        )
+        undefined = self.env._("None")
+        sheet.write(0, 0, title, bold)
+        sheet.write(2, 0, self._fields[row_field]._description_string(self.env), bold)
+        for col, column in enumerate(columns, start=1):
+            sheet.write(2, col, column.display_name or undefined, bold)
+        total_col = len(columns) + 1
+        sheet.write(2, total_col, self.env._("Total"), bold)
+        for row_index, row in enumerate(rows, start=3):
+            sheet.write(row_index, 0, row.display_name or undefined)
+            for col, column in enumerate(columns, start=1):
+                if (row, column) in cells:
+                    sheet.write_number(row_index, col, cells[row, column], money)
+            sheet.write_number(row_index, total_col, row_totals[row], money_total)
+        totals_row = len(rows) + 3
+        sheet.write(totals_row, 0, self.env._("Total"), bold)
+        sheet.write(totals_row + 1, 0, distinct_label, bold)
+        for col, column in enumerate(columns, start=1):
+            column_total = sum(cells[row, column] for row in members[column])
+            sheet.write_number(totals_row, col, column_total, money_total)
+            sheet.write_number(totals_row + 1, col, len(members[column]), bold)
+        sheet.write_number(totals_row, total_col, sum(row_totals.values()), money_total)
+        sheet.write_number(totals_row + 1, total_col, len(rows), bold)
+        sheet.set_column(0, 0, 32)
+        sheet.set_column(1, total_col, 16)
+        sheet.freeze_panes(3, 1)
+        workbook.close()
+        return output.getvalue()
+
     @api.model
     def _xlsx_write_cell(self, sheet, row, col, record, field, formats):
         value = record[field.name]
@@ -86,12 +138,13 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         else:
             sheet.write_string(row, col, str(value or ""))
 
-    def _xlsx_download_action(self, title, filename):
-        """An attachment of the workbook and the action downloading it."""
+    @api.model
+    def _xlsx_download_action(self, content, filename):
+        """An attachment of the workbook `content` and the action downloading it."""
         attachment = self.env["ir.attachment"].create(
             {
                 "name": filename,
-                "datas": base64.b64encode(self._xlsx_content(title)),
+                "datas": base64.b64encode(content),
                 "mimetype": XLSX_MIMETYPE,
             }
         )

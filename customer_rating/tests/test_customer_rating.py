@@ -1,169 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
-from datetime import date, datetime
+from datetime import date
 
 import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
-TODAY = date(2026, 6, 15)
+from .common import TODAY, CustomerRatingCommon
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestCustomerRating(TransactionCase):
-    """The rating against figures computed here, in Python, from the orders.
-
-    The test orders belong to their own sales team, which the wizard filters
-    on, so that the demo data stays out of the figures."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env.user.tz = "UTC"
-        cls.main = cls.env.company
-        cls.branch = cls.env["res.company"].create(
-            {
-                "name": "CR Test Branch",
-                "parent_id": cls.main.id,
-                "country_id": cls.main.country_id.id,
-            }
-        )
-        cls.env.user.company_ids |= cls.branch
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context, allowed_company_ids=(cls.main | cls.branch).ids
-            )
-        )
-        cls.team = cls.env["crm.team"].create(
-            {"name": "CR Test Team", "company_id": False}
-        )
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "CR Widget",
-                "list_price": 100.0,
-                "standard_price": 60.0,
-                "taxes_id": False,
-                "invoice_policy": "order",
-            }
-        )
-        cls.product.with_company(cls.branch).standard_price = 60.0
-        cls.eur = cls.env.ref("base.EUR")
-        cls.eur.active = True
-        cls.env["res.currency.rate"].search(
-            [
-                ("currency_id", "=", cls.eur.id),
-                ("company_id", "in", (cls.main.id, False)),
-            ]
-        ).unlink()
-        cls.env["res.currency.rate"].create(
-            [
-                {
-                    "name": "2025-01-01",
-                    "rate": 0.8,
-                    "currency_id": cls.eur.id,
-                    "company_id": cls.main.id,
-                },
-                {
-                    "name": "2026-04-01",
-                    "rate": 0.9,
-                    "currency_id": cls.eur.id,
-                    "company_id": cls.main.id,
-                },
-            ]
-        )
-        cls.pricelist_usd = cls.env["product.pricelist"].create(
-            {"name": "CR USD", "company_id": False}
-        )
-        cls.pricelist_eur = cls.env["product.pricelist"].create(
-            {"name": "CR EUR", "currency_id": cls.eur.id, "company_id": False}
-        )
-        partner = cls.env["res.partner"]
-        cls.acme = partner.create({"name": "CR Acme", "is_company": True})
-        cls.acme_contact = partner.create(
-            {"name": "CR Acme Buyer", "parent_id": cls.acme.id}
-        )
-        cls.bob = partner.create({"name": "CR Bob"})
-        cls.carla = partner.create({"name": "CR Carla"})
-        cls.dora = partner.create({"name": "CR Dora"})
-        cls.emil = partner.create({"name": "CR Emil"})
-        # period 2026-03-16 .. 2026-06-15 (last quarter would be 2026-01..03)
-        cls.orders = cls.env["sale.order"]
-        cls.order_acme_1 = cls._order(
-            cls.acme_contact, "2026-05-02 10:00", 10, cls.main
-        )
-        cls.order_acme_2 = cls._order(cls.acme, "2026-06-01 10:00", 5, cls.branch)
-        cls.order_bob = cls._order(
-            cls.bob, "2026-04-10 09:00", 3, cls.main, cls.pricelist_eur
-        )
-        cls.order_carla = cls._order(cls.carla, "2026-05-20 12:00", 4, cls.branch)
-        cls.order_dora = cls._order(cls.dora, "2026-05-21 12:00", 4, cls.main)
-        cls.order_emil_old = cls._order(cls.emil, "2026-02-01 12:00", 20, cls.main)
-        cls.order_emil = cls._order(cls.emil, "2026-06-10 12:00", 1, cls.main)
-        cls.order_cancelled = cls._order(cls.bob, "2026-05-05 12:00", 50, cls.main)
-        cls.order_cancelled._action_cancel()
-        cls.refund = cls._return(cls.order_acme_1, quantity=2, day="2026-05-10")
-        cls.dora.action_archive()
-
-    @classmethod
-    def _order(cls, partner, when, quantity, company, pricelist=None):
-        order = (
-            cls.env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "team_id": cls.team.id,
-                    "user_id": cls.env.user.id,
-                    "pricelist_id": (pricelist or cls.pricelist_usd).id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": cls.product.id, "product_uom_qty": quantity}
-                        )
-                    ],
-                }
-            )
-        )
-        order.action_confirm()
-        order.date_order = datetime.fromisoformat(when)
-        return order
-
-    @classmethod
-    def _return(cls, order, quantity, day):
-        """Invoice the order, then a posted credit note for part of it."""
-        invoice = order._create_invoices()
-        invoice.invoice_date = day
-        invoice.action_post()
-        line = order.order_line
-        credit_note = cls.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": order.partner_invoice_id.id,
-                "invoice_date": day,
-                "invoice_line_ids": [
-                    Command.create(line._prepare_invoice_line(quantity=quantity))
-                ],
-            }
-        )
-        credit_note.action_post()
-        return credit_note
-
-    def _rating(self, **values):
-        wizard = self.env["customer.rating.wizard"].create(
-            {
-                "period": "custom",
-                "date_from": "2026-03-16",
-                "date_to": "2026-06-15",
-                "team_ids": [Command.set(self.team.ids)],
-                **values,
-            }
-        )
-        wizard.action_open_rating()
-        return wizard
+class TestCustomerRating(CustomerRatingCommon):
+    """The rating against figures computed here, in Python, from the orders."""
 
     def _expected(self, orders):
         """Revenue and profit per commercial partner, in company currency."""
@@ -333,7 +185,7 @@ class TestCustomerRating(TransactionCase):
         own = stranger_env["customer.rating.wizard"].create(
             {"period": "custom", "date_from": "2026-03-16", "date_to": "2026-06-15"}
         )
-        own.action_open_rating()
+        own.action_open()
         self.assertFalse(own.line_ids)
 
     def test_query_count_does_not_grow_with_customers(self):
@@ -351,7 +203,7 @@ class TestCustomerRating(TransactionCase):
             )
             wizard.flush_recordset()
             with self.assertQueryCount(__system__=10):
-                wizard.action_open_rating()
+                wizard.action_open()
             self.assertEqual(len(wizard.line_ids), 5 + extra_customers)
 
     def test_excel_export_has_the_same_figures(self):

@@ -7,6 +7,16 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+REPORTS = [
+    ("rating", "Customer rating"),
+    ("branches", "Customers x branches"),
+    ("teams", "Customers x sales teams"),
+]
+REPORT_MODELS = {
+    "rating": "customer.rating.line",
+    "branches": "customer.rating.branch.line",
+    "teams": "customer.rating.branch.line",
+}
 PERIODS = [
     ("this_month", "This month"),
     ("last_month", "Last month"),
@@ -20,6 +30,7 @@ class CustomerRatingWizard(models.TransientModel):
     _name = "customer.rating.wizard"
     _description = "Customer Rating: period and filters"
 
+    report = fields.Selection(REPORTS, default="rating", required=True)
     period = fields.Selection(PERIODS, default="last_12_months", required=True)
     date_from = fields.Date(
         compute="_compute_dates",
@@ -133,7 +144,14 @@ class CustomerRatingWizard(models.TransientModel):
             utc(self.date_to + timedelta(days=1)),
         )
 
-    def _compute_rating(self):
+    def _report_model(self):
+        return self.env[REPORT_MODELS[self.report]]
+
+    def _report_lines(self):
+        return self._report_model().search([("wizard_id", "=", self.id)])
+
+    def _compute_report(self):
+        """(Re)compute the lines of the chosen report."""
         self.ensure_one()
         if not self._effective_companies():
             raise UserError(
@@ -141,27 +159,33 @@ class CustomerRatingWizard(models.TransientModel):
                     "Choose at least one branch among the companies you are working in."
                 )
             )
-        self.line_ids.unlink()
-        self.env["customer.rating.line"]._fill(self)
+        self._report_lines().unlink()
+        self._report_model()._fill(self)
 
     def _title(self):
         return self.env._(
-            "Customer rating %(date_from)s - %(date_to)s",
+            "%(report)s %(date_from)s - %(date_to)s",
+            report=dict(self._fields["report"]._description_selection(self.env))[
+                self.report
+            ],
             date_from=self.date_from,
             date_to=self.date_to,
         )
 
-    def action_open_rating(self):
-        self._compute_rating()
+    def action_open(self):
+        self._compute_report()
+        model = self._report_model()
         return {
             "type": "ir.actions.act_window",
             "name": self._title(),
-            "res_model": "customer.rating.line",
-            "view_mode": "list,pivot,graph",
+            "res_model": model._name,
+            "view_mode": model._report_view_mode(self),
             "domain": [("wizard_id", "=", self.id)],
+            "context": model._report_context(self),
         }
 
     def action_export_xlsx(self):
-        self._compute_rating()
-        filename = f"customer_rating_{self.date_from}_{self.date_to}.xlsx"
-        return self.line_ids._xlsx_download_action(self._title(), filename)
+        self._compute_report()
+        lines = self._report_lines()
+        filename = f"{self.report}_{self.date_from}_{self.date_to}.xlsx"
+        return lines._xlsx_download_action(lines._report_xlsx(self), filename)

@@ -1,0 +1,130 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerRatingBranchLine(models.TransientModel):
+    """A customer's sales at one branch with one sales team, for the
+    customers x branch and customers x team cross views."""
+
+    _name = "customer.rating.branch.line"
+    _description = "Customer Rating branch line"
+    _inherit = "customer.rating.report.mixin"
+    _order = "net_revenue desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    branch_id = fields.Many2one("res.company", "Branch", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    home_company_id = fields.Many2one(
+        "res.company",
+        "Home Branch",
+        readonly=True,
+        help="Where the customer spent most in the period",
+    )
+    revenue = fields.Monetary(readonly=True)
+    returns = fields.Monetary(readonly=True)
+    net_revenue = fields.Monetary(readonly=True)
+    profit = fields.Monetary(readonly=True)
+    order_count = fields.Integer("Orders", readonly=True)
+    customer_count = fields.Integer(
+        "Customers",
+        readonly=True,
+        aggregator="count_distinct",
+        help="Distinct customers",
+    )
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            "partner_id",
+            "branch_id",
+            "team_id",
+            "home_company_id",
+            "revenue",
+            "returns",
+            "net_revenue",
+            "profit",
+            "order_count",
+        ]
+
+    @api.model
+    def _query(self, wizard):
+        rules = self.env["customer.rating.rules"]
+        ctes = {
+            "order_totals": self._order_totals_query(wizard, rules),
+            "returns": self._returns_query(wizard, rules),
+            "cells": self._cells_query(),
+            "home": self._home_query(),
+        }
+        values = {
+            **self._standard_values(wizard),
+            "partner_id": SQL("c.partner_id"),
+            "customer_count": SQL("c.partner_id"),
+            "branch_id": SQL("c.company_id"),
+            "team_id": SQL("c.team_id"),
+            "home_company_id": SQL("home.company_id"),
+            "revenue": SQL("c.revenue"),
+            "returns": SQL("c.returns"),
+            "net_revenue": SQL("c.revenue - c.returns"),
+            "profit": SQL("c.profit"),
+            "order_count": SQL("c.order_count"),
+        }
+        from_clause = SQL(
+            "FROM cells c LEFT JOIN home ON home.partner_id = c.partner_id"
+        )
+        return self._insert(ctes, values, from_clause)
+
+    @api.model
+    def _cells_query(self):
+        """Sales and returns of the period per customer, branch and team."""
+        return SQL(
+            """
+            SELECT COALESCE(s.partner_id, r.partner_id) AS partner_id,
+                   COALESCE(s.company_id, r.company_id) AS company_id,
+                   COALESCE(s.team_id, r.team_id) AS team_id,
+                   COALESCE(s.revenue, 0) AS revenue,
+                   COALESCE(r.amount, 0) AS returns,
+                   COALESCE(s.profit, 0) - COALESCE(r.profit, 0) AS profit,
+                   COALESCE(s.order_count, 0) AS order_count
+              FROM (SELECT partner_id, company_id, team_id, SUM(revenue) AS revenue,
+                           SUM(profit) AS profit, COUNT(*) AS order_count
+                      FROM order_totals WHERE current
+                     GROUP BY partner_id, company_id, team_id) s
+              FULL JOIN (SELECT * FROM returns WHERE current) r
+                     ON r.partner_id = s.partner_id AND r.company_id = s.company_id
+                    AND r.team_id IS NOT DISTINCT FROM s.team_id
+            """
+        )
+
+    @api.model
+    def _home_query(self):
+        """The branch where each customer spent most in the period."""
+        return self.env["customer.rating.line"]._home_query()
+
+    @api.model
+    def _dimension(self, wizard):
+        return "team_id" if wizard.report == "teams" else "branch_id"
+
+    @api.model
+    def _report_view_mode(self, wizard):
+        return "pivot,list"
+
+    @api.model
+    def _report_context(self, wizard):
+        return {
+            "pivot_row_groupby": ["partner_id"],
+            "pivot_column_groupby": [self._dimension(wizard)],
+            "pivot_measures": ["net_revenue", "customer_count"],
+        }
+
+    def _report_xlsx(self, wizard):
+        """The cross view as the pivot shows it: customers x branches (or
+        teams) of net revenue, with totals and distinct customers."""
+        return self._xlsx_matrix(
+            wizard._title(),
+            row_field="partner_id",
+            column_field=self._dimension(wizard),
+            value_field="net_revenue",
+            distinct_label=self._fields["customer_count"]._description_string(self.env),
+        )

@@ -1,0 +1,160 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerRatingReportMixin(models.AbstractModel):
+    """What the report lines share: they belong to a run of the period
+    wizard, are filled by one INSERT ... SELECT (`_query`), and their SQL
+    starts from the same counted orders, filtered the same way."""
+
+    _name = "customer.rating.report.mixin"
+    _description = "Customer Rating report lines"
+    _inherit = "customer.rating.xlsx.mixin"
+
+    wizard_id = fields.Many2one(
+        "customer.rating.wizard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    # The models the reports read, flushed before every query.
+    _report_sources = (
+        "sale.order",
+        "sale.order.line",
+        "res.partner",
+        "account.move",
+        "account.move.line",
+    )
+
+    @api.model
+    def _query(self, wizard):
+        """The INSERT ... SELECT filling the lines of `wizard`."""
+        raise NotImplementedError
+
+    @api.model
+    def _report_view_mode(self, wizard):
+        return "list,pivot,graph"
+
+    @api.model
+    def _report_context(self, wizard):
+        return {}
+
+    def _report_xlsx(self, wizard):
+        """The Excel file of these lines, as bytes."""
+        return self._xlsx_content(wizard._title())
+
+    @api.model
+    def _fill(self, wizard):
+        """Compute the lines of `wizard` with one query."""
+        for model in self._report_sources:
+            self.env[model].flush_model()
+        self.env.cr.execute(self._query(wizard))
+        self.env.invalidate_all()
+
+    @api.model
+    def _standard_values(self, wizard):
+        return {
+            "wizard_id": SQL("%s", wizard.id),
+            "company_id": SQL("%s", wizard.company_id.id),
+            "create_uid": SQL("%s", self.env.uid),
+            "write_uid": SQL("%s", self.env.uid),
+            "create_date": SQL("now() at time zone 'UTC'"),
+            "write_date": SQL("now() at time zone 'UTC'"),
+        }
+
+    @api.model
+    def _insert(self, ctes, values, from_clause):
+        """INSERT INTO this model's table: `ctes` (name: SQL query) for the
+        WITH clause, `values` (column: SQL expression) selected `from_clause`
+        (an SQL fragment starting with FROM)."""
+        return SQL(
+            "INSERT INTO %s (%s) WITH %s SELECT %s %s",
+            SQL.identifier(self._table),
+            SQL(", ").join(SQL.identifier(name) for name in values),
+            SQL(", ").join(
+                SQL("%s AS (%s)", SQL.identifier(name), query)
+                for name, query in ctes.items()
+            ),
+            SQL(", ").join(values.values()),
+            from_clause,
+        )
+
+    @api.model
+    def _order_filter(self, wizard, rules):
+        """Counted orders of the chosen branches, teams and salespeople."""
+        conditions = [
+            rules._counted_order(),
+            SQL("o.company_id IN %s", tuple(wizard._effective_companies().ids)),
+        ]
+        if wizard.team_ids:
+            conditions.append(SQL("o.team_id IN %s", tuple(wizard.team_ids.ids)))
+        if wizard.user_ids:
+            conditions.append(SQL("o.user_id IN %s", tuple(wizard.user_ids.ids)))
+        return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _currency_join(self, wizard, rules):
+        return SQL(
+            "JOIN %s ON account_currency_table.company_id = o.company_id",
+            rules._currency_table(wizard._effective_companies()),
+        )
+
+    @api.model
+    def _order_totals_query(self, wizard, rules):
+        """Per order of the period and of the previous one: its customer,
+        revenue and profit."""
+        start, previous_start, end = wizard._utc_bounds()
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, o.id AS order_id,
+                   o.company_id, o.team_id, o.date_order, o.user_id, o.pricelist_id,
+                   o.date_order >= %(start)s AS current,
+                   SUM(%(revenue)s) AS revenue, SUM(%(profit)s) AS profit
+              FROM sale_order o
+              JOIN sale_order_line l ON l.order_id = o.id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE %(filter)s AND %(line)s
+               AND o.date_order >= %(previous_start)s AND o.date_order < %(end)s
+             GROUP BY p.commercial_partner_id, o.id
+            """,
+            start=start,
+            previous_start=previous_start,
+            end=end,
+            revenue=rules._line_revenue(),
+            profit=rules._line_profit(),
+            currency_join=self._currency_join(wizard, rules),
+            filter=self._order_filter(wizard, rules),
+            line=rules._counted_line(),
+        )
+
+    @api.model
+    def _returns_query(self, wizard, rules):
+        """Returns per customer, branch and team, dated by their credit note."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, o.company_id, o.team_id,
+                   am.invoice_date >= %(date_from)s AS current,
+                   SUM(%(amount)s) AS amount, SUM(%(profit)s) AS profit
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line l ON l.id = rel.order_line_id
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE %(posted_return)s AND %(filter)s
+               AND am.invoice_date >= %(previous_from)s
+               AND am.invoice_date <= %(date_to)s
+             GROUP BY 1, 2, 3, 4
+            """,
+            date_from=wizard.date_from,
+            previous_from=wizard._previous_date_from(),
+            date_to=wizard.date_to,
+            amount=rules._returned_amount(),
+            profit=rules._returned_profit(),
+            currency_join=self._currency_join(wizard, rules),
+            posted_return=rules._posted_return(),
+            filter=self._order_filter(wizard, rules),
+        )

@@ -1,0 +1,83 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+from collections import defaultdict
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import TODAY, CustomerRatingCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestBranchCrossView(CustomerRatingCommon):
+    def _expected_cells(self):
+        """Net revenue per (customer, branch) of the period, from the orders."""
+        cells = defaultdict(float)
+        for order in (
+            self.order_acme_1,
+            self.order_acme_2,
+            self.order_bob,
+            self.order_carla,
+            self.order_dora,
+            self.order_emil,
+        ):
+            key = (order.partner_id.commercial_partner_id, order.company_id)
+            cells[key] += order.amount_untaxed / order.currency_rate
+        cells[self.acme, self.main] -= self.refund.amount_untaxed
+        return cells
+
+    def _lines(self, wizard):
+        return self.env["customer.rating.branch.line"].search(
+            [("wizard_id", "=", wizard.id)]
+        )
+
+    def test_cells_and_totals(self):
+        lines = self._lines(self._run("branches"))
+        expected = self._expected_cells()
+        cells = defaultdict(float)
+        for line in lines:
+            cells[line.partner_id, line.branch_id] += line.net_revenue
+        self.assertEqual(set(cells), set(expected))
+        for key, value in expected.items():
+            self.assertAlmostEqual(cells[key], value, places=2, msg=key)
+        groups = self.env["customer.rating.branch.line"]._read_group(
+            [("id", "in", lines.ids)],
+            ["branch_id"],
+            ["net_revenue:sum", "customer_count:count_distinct"],
+        )
+        for branch, net_revenue, customers in groups:
+            branch_cells = {k: v for k, v in expected.items() if k[1] == branch}
+            self.assertAlmostEqual(net_revenue, sum(branch_cells.values()), places=2)
+            self.assertEqual(
+                customers, len({customer for customer, _b in branch_cells})
+            )
+
+    def test_home_branch(self):
+        lines = self._lines(self._run("branches"))
+        home = {line.partner_id: line.home_company_id for line in lines}
+        self.assertEqual(home[self.acme], self.main)
+        self.assertEqual(home[self.carla], self.branch)
+
+    def test_teams_view_and_excel_matrix(self):
+        wizard = self._run("teams")
+        action = wizard.action_open()
+        self.assertEqual(action["context"]["pivot_column_groupby"], ["team_id"])
+        download = wizard.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(download["url"].split("/")[3].split("?")[0])
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        rows = list(sheet.iter_rows(min_row=3, values_only=True))
+        header, body, total, distinct = rows[0], rows[1:-2], rows[-2], rows[-1]
+        self.assertEqual(header[1:], (self.team.display_name, "Total"))
+        expected = self._expected_cells()
+        per_customer = defaultdict(float)
+        for (customer, _branch), value in expected.items():
+            per_customer[customer] += value
+        self.assertEqual(len(body), len(per_customer))
+        self.assertEqual(body[0][0], self.acme.display_name)  # largest first
+        self.assertAlmostEqual(total[-1], sum(expected.values()), places=2)
+        self.assertEqual(distinct[-1], len(per_customer))
