@@ -33,11 +33,6 @@ class CustomerRatingRules(models.AbstractModel):
         return SQL("o.state = 'sale'")
 
     @api.model
-    def _counted_line(self):
-        """Product lines; sections and notes carry no amount."""
-        return SQL("l.display_type IS NULL")
-
-    @api.model
     def _to_report_currency(self, amount):
         """An amount in the order currency, in the report currency: to the
         company currency at the rate of the order date, then the currency
@@ -49,14 +44,16 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
-    def _line_revenue(self):
-        """Revenue of a sales order line: its untaxed amount."""
-        return self._to_report_currency(SQL("l.price_subtotal"))
+    def _order_revenue(self):
+        """Revenue of an order: its untaxed amount, the sum of its lines
+        (loyalty rewards and discounts included)."""
+        return self._to_report_currency(SQL("o.amount_untaxed"))
 
     @api.model
-    def _line_profit(self):
-        """Profit of a sales order line: sale_margin's margin (price minus cost)."""
-        return self._to_report_currency(SQL("l.margin"))
+    def _order_profit(self):
+        """Profit of an order: sale_margin's margin, the sum of its lines'
+        price minus cost."""
+        return self._to_report_currency(SQL("o.margin"))
 
     @api.model
     def _returned_amount(self):

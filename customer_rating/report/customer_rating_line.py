@@ -177,17 +177,17 @@ class CustomerRatingLine(models.TransientModel):
     @api.model
     def _ranked_query(self, wizard):
         """Ranks (ties share a rank), shares, and the share of the customers
-        ranked strictly before (ties excluded) for the Pareto class."""
+        ranked strictly before (ties excluded) for the Pareto class. The
+        running sum over the ranking includes the ties (RANGE frame)."""
         return SQL(
             """
             SELECT m.*,
                    RANK() OVER w_order AS rank,
                    SUM(m.measure) OVER (PARTITION BY m.current) AS total,
                    SUM(m.measure) OVER w_order AS running,
-                   COALESCE(SUM(m.measure) OVER (
-                       w_order RANGE BETWEEN UNBOUNDED PRECEDING
-                       AND CURRENT ROW EXCLUDE GROUP), 0) AS before
-              FROM (SELECT c.*, %(measure)s AS measure FROM customers c) m
+                   SUM(m.measure) OVER w_order
+                   - SUM(m.measure) OVER (PARTITION BY m.current, m.measure) AS before
+            FROM (SELECT c.*, %(measure)s AS measure FROM customers c) m
             WINDOW w_order AS (PARTITION BY m.current ORDER BY m.measure DESC)
             """,
             measure=SQL.identifier("c", MEASURE_COLUMNS[wizard.measure]),
@@ -195,7 +195,8 @@ class CustomerRatingLine(models.TransientModel):
 
     @api.model
     def _history_query(self, wizard, rules):
-        """First and last purchase of the period's customers, all time."""
+        """First and last purchase of every customer, all time (a hash
+        aggregate over the orders beats a lookup per rated customer)."""
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id,
@@ -205,8 +206,6 @@ class CustomerRatingLine(models.TransientModel):
               JOIN res_partner p ON p.id = o.partner_id
              WHERE %(counted)s AND o.company_id IN %(companies)s
                AND o.date_order < %(end)s
-               AND p.commercial_partner_id IN (
-                   SELECT partner_id FROM ranked WHERE current)
              GROUP BY p.commercial_partner_id
             """,
             counted=rules._counted_order(),
