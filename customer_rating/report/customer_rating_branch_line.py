@@ -51,11 +51,10 @@ class CustomerRatingBranchLine(models.TransientModel):
     @api.model
     def _query(self, wizard):
         rules = self.env["customer.rating.rules"]
+        start = wizard._utc_bounds()[0]
         ctes = {
-            "order_totals": self._order_totals_query(wizard, rules),
-            "returns": self._returns_query(wizard, rules),
-            "cells": self._cells_query(),
-            "home": self._home_query(),
+            "facts": self._facts_query(wizard, rules, since=start, by_team=True),
+            "crossed": self._crossed_query(),
         }
         values = {
             **self._standard_values(wizard),
@@ -63,44 +62,33 @@ class CustomerRatingBranchLine(models.TransientModel):
             "customer_count": SQL("c.partner_id"),
             "branch_id": SQL("c.company_id"),
             "team_id": SQL("c.team_id"),
-            "home_company_id": SQL("home.company_id"),
+            "home_company_id": SQL(
+                "FIRST_VALUE(c.company_id) OVER (PARTITION BY c.partner_id"
+                " ORDER BY c.company_revenue DESC, c.company_id)"
+            ),
             "revenue": SQL("c.revenue"),
             "returns": SQL("c.returns"),
             "net_revenue": SQL("c.revenue - c.returns"),
             "profit": SQL("c.profit"),
             "order_count": SQL("c.order_count"),
         }
-        from_clause = SQL(
-            "FROM cells c LEFT JOIN home ON home.partner_id = c.partner_id"
-        )
-        return self._insert(ctes, values, from_clause)
+        return self._insert(ctes, values, SQL("FROM crossed c"))
 
     @api.model
-    def _cells_query(self):
-        """Sales and returns of the period per customer, branch and team."""
+    def _crossed_query(self):
+        """Sales and returns of the period per customer, branch and team,
+        with the customer's revenue at the branch for the home branch."""
         return SQL(
             """
-            SELECT COALESCE(s.partner_id, r.partner_id) AS partner_id,
-                   COALESCE(s.company_id, r.company_id) AS company_id,
-                   COALESCE(s.team_id, r.team_id) AS team_id,
-                   COALESCE(s.revenue, 0) AS revenue,
-                   COALESCE(r.amount, 0) AS returns,
-                   COALESCE(s.profit, 0) - COALESCE(r.profit, 0) AS profit,
-                   COALESCE(s.order_count, 0) AS order_count
-              FROM (SELECT partner_id, company_id, team_id, SUM(revenue) AS revenue,
-                           SUM(profit) AS profit, COUNT(*) AS order_count
-                      FROM order_totals WHERE current
-                     GROUP BY partner_id, company_id, team_id) s
-              FULL JOIN (SELECT * FROM returns WHERE current) r
-                     ON r.partner_id = s.partner_id AND r.company_id = s.company_id
-                    AND r.team_id IS NOT DISTINCT FROM s.team_id
+            SELECT partner_id, company_id, team_id,
+                   SUM(revenue) AS revenue, SUM(returns) AS returns,
+                   SUM(profit) AS profit, SUM(order_count) AS order_count,
+                   SUM(SUM(revenue)) OVER (PARTITION BY partner_id, company_id)
+                       AS company_revenue
+              FROM facts WHERE period = 'current'
+             GROUP BY partner_id, company_id, team_id
             """
         )
-
-    @api.model
-    def _home_query(self):
-        """The branch where each customer spent most in the period."""
-        return self.env["customer.rating.line"]._home_query()
 
     @api.model
     def _dimension(self, wizard):

@@ -99,27 +99,18 @@ class CustomerRatingLine(models.TransientModel):
     def _query(self, wizard):
         rules = self.env["customer.rating.rules"]
         ctes = {
-            "order_totals": self._order_totals_query(wizard, rules),
-            "returns": self._returns_query(wizard, rules),
-            "customers": self._customers_query(),
-            "ranked": self._ranked_query(wizard),
-            "history": self._history_query(wizard, rules),
-            "home": self._home_query(),
-            "last_order": self._last_order_query(),
+            "facts": self._facts_query(wizard, rules, since=None),
+            "customers": self._customers_query(wizard),
+            "ranked": self._ranked_query(),
         }
         from_clause = SQL(
             """
               FROM ranked cur
               JOIN res_partner p ON p.id = cur.partner_id
-              LEFT JOIN ranked prev
-                     ON prev.partner_id = cur.partner_id AND NOT prev.current
-              LEFT JOIN history h ON h.partner_id = cur.partner_id
-              LEFT JOIN home ON home.partner_id = cur.partner_id
-              LEFT JOIN last_order lo ON lo.partner_id = cur.partner_id
               LEFT JOIN product_pricelist ppl
                      ON ppl.id = (p.specific_property_product_pricelist
                                   ->> %(company)s)::int
-             WHERE cur.current AND (%(top)s = 0 OR cur.rank <= %(top)s)
+             WHERE cur.is_current AND (%(top)s = 0 OR cur.rank <= %(top)s)
             """,
             company=str(wizard.company_id.id),
             top=wizard.top,
@@ -133,7 +124,7 @@ class CustomerRatingLine(models.TransientModel):
             **self._standard_values(wizard),
             "partner_id": SQL("cur.partner_id"),
             "rank": SQL("cur.rank"),
-            "previous_rank": SQL("prev.rank"),
+            "previous_rank": SQL("cur.previous_rank"),
             "revenue": SQL("cur.revenue"),
             "returns": SQL("cur.returns"),
             "net_revenue": SQL("cur.net_revenue"),
@@ -144,93 +135,90 @@ class CustomerRatingLine(models.TransientModel):
             "share": SQL("100.0 * cur.measure / NULLIF(cur.total, 0)"),
             "cumulative_share": SQL("100.0 * cur.running / NULLIF(cur.total, 0)"),
             "pareto_class": rules._pareto_class(before),
-            "first_purchase": SQL("h.first_purchase"),
-            "last_purchase": SQL("h.last_purchase"),
-            "days_since_last": SQL("%s - h.last_purchase::date", wizard.date_to),
-            "pricelist_id": SQL("COALESCE(ppl.id, lo.pricelist_id)"),
-            "user_id": SQL("COALESCE(p.user_id, lo.user_id)"),
-            "home_company_id": SQL("home.company_id"),
+            "first_purchase": SQL("cur.first_purchase"),
+            "last_purchase": SQL("cur.last_purchase"),
+            "days_since_last": SQL("%s - cur.last_purchase::date", wizard.date_to),
+            "pricelist_id": SQL("ppl.id"),
+            "user_id": SQL("p.user_id"),
+            "home_company_id": SQL("cur.home_company_id"),
         }
 
     @api.model
-    def _customers_query(self):
-        """Per customer and period: sales, returns, and what is left."""
+    def _customers_query(self, wizard):
+        """One row per customer: the figures of the period, those of the
+        previous period, all-time first and last purchase, and the home
+        branch (where the customer spent most in the period)."""
+        sums = {
+            "revenue": "f.revenue",
+            "returns": "f.returns",
+            "net_revenue": "f.revenue - f.returns",
+            "profit": "f.profit",
+            "order_count": "f.order_count",
+        }
+        current = [
+            SQL(
+                "COALESCE(SUM(%s) FILTER (WHERE f.period = 'current'), 0) AS %s",
+                SQL(expression),
+                SQL.identifier(name),
+            )
+            for name, expression in sums.items()
+        ]
+        previous = [
+            SQL(
+                "SUM(%s) FILTER (WHERE f.period = 'previous') AS %s",
+                SQL(expression),
+                SQL.identifier(f"previous_{name}"),
+            )
+            for name, expression in sums.items()
+        ]
         return SQL(
             """
-            SELECT COALESCE(s.partner_id, r.partner_id) AS partner_id,
-                   COALESCE(s.current, r.current) AS current,
-                   COALESCE(s.revenue, 0) AS revenue,
-                   COALESCE(r.amount, 0) AS returns,
-                   COALESCE(s.revenue, 0) - COALESCE(r.amount, 0) AS net_revenue,
-                   COALESCE(s.profit, 0) - COALESCE(r.profit, 0) AS profit,
-                   COALESCE(s.order_count, 0) AS order_count
-              FROM (SELECT partner_id, current, SUM(revenue) AS revenue,
-                           SUM(profit) AS profit, COUNT(*) AS order_count
-                      FROM order_totals GROUP BY partner_id, current) s
-              FULL JOIN (SELECT partner_id, current, SUM(amount) AS amount,
-                                SUM(profit) AS profit
-                           FROM returns GROUP BY partner_id, current) r
-                     ON r.partner_id = s.partner_id AND r.current = s.current
-            """
-        )
-
-    @api.model
-    def _ranked_query(self, wizard):
-        """Ranks (ties share a rank), shares, and the share of the customers
-        ranked strictly before (ties excluded) for the Pareto class. The
-        running sum over the ranking includes the ties (RANGE frame)."""
-        return SQL(
-            """
-            SELECT m.*,
-                   RANK() OVER w_order AS rank,
-                   SUM(m.measure) OVER (PARTITION BY m.current) AS total,
-                   SUM(m.measure) OVER w_order AS running,
-                   SUM(m.measure) OVER w_order
-                   - SUM(m.measure) OVER (PARTITION BY m.current, m.measure) AS before
-            FROM (SELECT c.*, %(measure)s AS measure FROM customers c) m
-            WINDOW w_order AS (PARTITION BY m.current ORDER BY m.measure DESC)
+            SELECT c.*, %(measure)s AS measure, %(previous_measure)s AS previous_measure
+              FROM (SELECT f.partner_id,
+                           bool_or(f.period = 'current') AS is_current,
+                           bool_or(f.period = 'previous') AS is_previous,
+                           %(sums)s,
+                           MIN(f.first_purchase) AS first_purchase,
+                           MAX(f.last_purchase) AS last_purchase,
+                           (array_agg(f.company_id
+                                      ORDER BY f.revenue DESC, f.company_id)
+                            FILTER (WHERE f.period = 'current'))[1] AS home_company_id
+                      FROM (SELECT partner_id, company_id, period,
+                                   SUM(revenue) AS revenue, SUM(returns) AS returns,
+                                   SUM(profit) AS profit,
+                                   SUM(order_count) AS order_count,
+                                   MIN(first_purchase) AS first_purchase,
+                                   MAX(last_purchase) AS last_purchase
+                              FROM facts GROUP BY partner_id, company_id, period) f
+                     GROUP BY f.partner_id) c
+             WHERE c.is_current OR c.is_previous
             """,
+            sums=SQL(", ").join(current + previous),
             measure=SQL.identifier("c", MEASURE_COLUMNS[wizard.measure]),
+            previous_measure=SQL.identifier(
+                "c", f"previous_{MEASURE_COLUMNS[wizard.measure]}"
+            ),
         )
 
     @api.model
-    def _history_query(self, wizard, rules):
-        """First and last purchase of every customer, all time (a hash
-        aggregate over the orders beats a lookup per rated customer)."""
+    def _ranked_query(self):
+        """Ranks (ties share a rank) in the period and in the previous one,
+        shares, and the share of the customers ranked strictly before (ties
+        excluded) for the Pareto class: the RANGE frame's running sum and
+        count include the ties, so one sort serves them all."""
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
-                   MIN(o.date_order) AS first_purchase,
-                   MAX(o.date_order) AS last_purchase
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE %(counted)s AND o.company_id IN %(companies)s
-               AND o.date_order < %(end)s
-             GROUP BY p.commercial_partner_id
-            """,
-            counted=rules._counted_order(),
-            companies=tuple(wizard._effective_companies().ids),
-            end=wizard._utc_bounds()[2],
-        )
-
-    @api.model
-    def _home_query(self):
-        """The branch where each customer spent most in the period."""
-        return SQL(
-            """
-            SELECT DISTINCT ON (partner_id) partner_id, company_id
-              FROM order_totals WHERE current
-             GROUP BY partner_id, company_id
-             ORDER BY partner_id, SUM(revenue) DESC, company_id
-            """
-        )
-
-    @api.model
-    def _last_order_query(self):
-        return SQL(
-            """
-            SELECT DISTINCT ON (partner_id) partner_id, pricelist_id, user_id
-              FROM order_totals WHERE current
-             ORDER BY partner_id, date_order DESC, order_id DESC
+            SELECT m.*, m.running - m.measure * m.peers AS before
+              FROM (SELECT c.*,
+                           RANK() OVER w AS rank,
+                           SUM(c.measure) OVER w AS running,
+                           COUNT(*) OVER w - RANK() OVER w + 1 AS peers,
+                           SUM(c.measure) OVER (PARTITION BY c.is_current) AS total,
+                           CASE WHEN c.is_previous THEN RANK() OVER (
+                               PARTITION BY c.is_previous
+                               ORDER BY c.previous_measure DESC)
+                           END AS previous_rank
+                      FROM customers c
+                    WINDOW w AS (PARTITION BY c.is_current ORDER BY c.measure DESC)) m
             """
         )

@@ -202,7 +202,7 @@ class TestCustomerRating(CustomerRatingCommon):
                 }
             )
             wizard.flush_recordset()
-            with self.assertQueryCount(__system__=10):
+            with self.assertQueryCount(__system__=12):
                 wizard.action_open()
             self.assertEqual(len(wizard.line_ids), 5 + extra_customers)
 
