@@ -14,7 +14,7 @@ class CustomerRatingBranchLine(models.TransientModel):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
-    branch_id = fields.Many2one("res.company", "Branch", readonly=True)
+    branch_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     home_company_id = fields.Many2one(
         "res.company",
