@@ -52,6 +52,16 @@ class CustomerRatingRules(models.AbstractModel):
         return self._to_report_currency(SQL("o.amount_untaxed"))
 
     @api.model
+    def _line_revenue(self):
+        """Revenue of a sales order line (alias `l`): its untaxed amount."""
+        return self._to_report_currency(SQL("l.price_subtotal"))
+
+    @api.model
+    def _counted_line(self):
+        """Lines that carry an amount: not sections or notes."""
+        return SQL("l.display_type IS NULL")
+
+    @api.model
     def _order_profit(self):
         """Profit of an order: sale_margin's margin, the sum of its lines'
         price minus cost."""

@@ -11,11 +11,13 @@ REPORTS = [
     ("rating", "Customer rating"),
     ("branches", "Customers x branches"),
     ("teams", "Customers x sales teams"),
+    ("buyers", "Buyers of products"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
     "branches": "customer.rating.branch.line",
     "teams": "customer.rating.branch.line",
+    "buyers": "customer.rating.buyer.line",
 }
 PERIODS = [
     ("this_month", "This month"),
@@ -64,6 +66,8 @@ class CustomerRatingWizard(models.TransientModel):
     user_ids = fields.Many2many(
         "res.users", string="Salespeople", domain=[("share", "=", False)]
     )
+    product_ids = fields.Many2many("product.product", string="Products")
+    categ_ids = fields.Many2many("product.category", string="Product Categories")
     measure = fields.Selection(
         [
             ("revenue", "Net revenue"),
