@@ -77,8 +77,13 @@ start_own_cluster() {
     mkdir -p "$STATE_DIR"
     if [ "$(id -u)" = 0 ]; then
         # PostgreSQL refuses to run as root: the cluster belongs to the postgres system user.
-        id postgres >/dev/null 2>&1 || useradd --system --home-dir "$data" postgres
+        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
         run_as=(runuser -u postgres --)
+        if ! "${run_as[@]}" test -x "$STATE_DIR"; then
+            # The checkout lies where postgres cannot go (under /root, say).
+            data="/var/lib/customer_rating/$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-12)/pg"
+            mkdir -p "$(dirname "$data")"
+        fi
     fi
     if [ ! -s "$data/PG_VERSION" ]; then
         say "creating the project's PostgreSQL cluster in $data"
