@@ -22,6 +22,7 @@
         "security/ir.model.access.csv",
         "security/customer_rating_line_security.xml",
         "report/customer_rating_line_views.xml",
+        "report/customer_rating_report.xml",
         "report/customer_rating_branch_line_views.xml",
         "report/customer_rating_buyer_line_views.xml",
         "wizards/customer_rating_wizard_views.xml",

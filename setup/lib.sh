@@ -78,7 +78,7 @@ start_own_cluster() {
     if [ "$(id -u)" = 0 ]; then
         # PostgreSQL refuses to run as root: the cluster belongs to the postgres system user.
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-        run_as=(runuser -u postgres --)
+        run_as=(runuser -u postgres -- env -C /)
         if ! "${run_as[@]}" test -x "$STATE_DIR"; then
             # The checkout lies where postgres cannot go (under /root, say).
             data="/var/lib/customer_rating/$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-12)/pg"

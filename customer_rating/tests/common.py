@@ -85,7 +85,6 @@ class CustomerRatingCommon(TransactionCase):
         cls.dora = partner.create({"name": "CR Dora"})
         cls.emil = partner.create({"name": "CR Emil"})
         # period 2026-03-16 .. 2026-06-15 (last quarter would be 2026-01..03)
-        cls.orders = cls.env["sale.order"]
         cls.order_acme_1 = cls._order(
             cls.acme_contact, "2026-05-02 10:00", 10, cls.main
         )
@@ -99,6 +98,16 @@ class CustomerRatingCommon(TransactionCase):
         cls.order_emil = cls._order(cls.emil, "2026-06-10 12:00", 1, cls.main)
         cls.order_cancelled = cls._order(cls.bob, "2026-05-05 12:00", 50, cls.main)
         cls.order_cancelled._action_cancel()
+        # the orders dated in the period, the cancelled one included
+        cls.period_orders = (
+            cls.order_acme_1
+            | cls.order_acme_2
+            | cls.order_bob
+            | cls.order_carla
+            | cls.order_dora
+            | cls.order_emil
+            | cls.order_cancelled
+        )
         cls.refund = cls._return(cls.order_acme_1, quantity=2, day="2026-05-10")
         cls.dora.action_archive()
 

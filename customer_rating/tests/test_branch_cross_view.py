@@ -16,14 +16,7 @@ class TestBranchCrossView(CustomerRatingCommon):
     def _expected_cells(self):
         """Net revenue per (customer, branch) of the period, from the orders."""
         cells = defaultdict(float)
-        for order in (
-            self.order_acme_1,
-            self.order_acme_2,
-            self.order_bob,
-            self.order_carla,
-            self.order_dora,
-            self.order_emil,
-        ):
+        for order in self.period_orders.filtered(lambda o: o.state == "sale"):
             key = (order.partner_id.commercial_partner_id, order.company_id)
             cells[key] += order.amount_untaxed / order.currency_rate
         cells[self.acme, self.main] -= self.refund.amount_untaxed

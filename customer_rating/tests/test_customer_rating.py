@@ -36,21 +36,7 @@ class TestCustomerRating(CustomerRatingCommon):
     def test_figures_per_customer(self):
         wizard = self._rating()
         lines = self._by_partner(wizard)
-        in_period = self.orders.browse(
-            [
-                o.id
-                for o in (
-                    self.order_acme_1,
-                    self.order_acme_2,
-                    self.order_bob,
-                    self.order_carla,
-                    self.order_dora,
-                    self.order_emil,
-                    self.order_cancelled,
-                )
-            ]
-        )
-        expected = self._expected(in_period)
+        expected = self._expected(self.period_orders)
         self.assertEqual(
             set(lines),
             set(expected),
@@ -225,3 +211,21 @@ class TestCustomerRating(CustomerRatingCommon):
         total = rows[-1]
         self.assertEqual(total[0], "Total")
         self.assertAlmostEqual(total[5], sum(lines.mapped("net_revenue")), places=2)
+
+    def test_pdf_shows_the_lines_and_totals(self):
+        wizard = self._rating()
+        action = wizard.action_print_pdf()
+        # without a document layout, Odoo first asks for one, then prints
+        action = action["context"].get("report_action", action)
+        self.assertEqual(
+            action["report_name"], "customer_rating.report_customer_rating"
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("customer_rating.report_customer_rating", wizard.ids)[0]
+            .decode()
+        )
+        for line in wizard.line_ids:
+            self.assertIn(line.partner_id.name, html)
+        total = sum(wizard.line_ids.mapped("net_revenue"))
+        self.assertIn(f"{total:,.2f}", html)

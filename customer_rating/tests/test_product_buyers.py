@@ -39,15 +39,7 @@ class TestProductBuyers(CustomerRatingCommon):
     def _expected(self, product):
         """Quantity and amount per customer, from the period's confirmed lines."""
         expected = {}
-        for line in (
-            self.order_acme_1
-            | self.order_acme_2
-            | self.order_bob
-            | self.order_carla
-            | self.order_dora
-            | self.order_emil
-            | self.order_cancelled
-        ).order_line.filtered(
+        for line in self.period_orders.order_line.filtered(
             lambda sol: sol.product_id == product and sol.state == "sale"
         ):
             key = line.order_id.partner_id.commercial_partner_id

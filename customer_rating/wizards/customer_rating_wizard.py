@@ -188,6 +188,13 @@ class CustomerRatingWizard(models.TransientModel):
             "context": model._report_context(self),
         }
 
+    def action_print_pdf(self):
+        self.report = "rating"
+        self._compute_report()
+        return self.env.ref("customer_rating.customer_rating_report_pdf").report_action(
+            self
+        )
+
     def action_export_xlsx(self):
         self._compute_report()
         lines = self._report_lines()
