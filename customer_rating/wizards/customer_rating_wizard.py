@@ -86,6 +86,7 @@ class CustomerRatingWizard(models.TransientModel):
         today = fields.Date.context_today(self)
         for wizard in self:
             if wizard.period == "custom" and wizard.date_from and wizard.date_to:
+                # a custom period keeps the dates the user typed
                 wizard.date_from, wizard.date_to = wizard.date_from, wizard.date_to
             else:
                 period = "this_month" if wizard.period == "custom" else wizard.period
