@@ -25,6 +25,7 @@
         "report/customer_rating_report.xml",
         "report/customer_rating_branch_line_views.xml",
         "report/customer_rating_buyer_line_views.xml",
+        "report/customer_rating_discount_line_views.xml",
         "wizards/customer_rating_wizard_views.xml",
         "views/menus.xml",
     ],

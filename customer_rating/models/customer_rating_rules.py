@@ -90,6 +90,59 @@ class CustomerRatingRules(models.AbstractModel):
         return SQL("am.move_type = 'out_refund' AND am.state = 'posted'")
 
     @api.model
+    def _percentage_rule_join(self):
+        """The price list's percentage rule for a line (alias `rule`): the
+        most specific one among product, template, category and all products.
+        Formula and fixed-price rules are not discounts here."""
+        return SQL(
+            """
+            LEFT JOIN LATERAL (
+                SELECT i.percent_price AS percent
+                  FROM product_pricelist_item i
+                 WHERE i.pricelist_id = o.pricelist_id
+                   AND i.compute_price = 'percentage'
+                   AND i.percent_price > 0 AND i.percent_price < 100
+                   AND (i.applied_on = '3_global' OR i.product_id = l.product_id
+                        OR i.product_tmpl_id = pt.id OR i.categ_id = pt.categ_id)
+                 ORDER BY i.applied_on, i.min_quantity DESC, i.id
+                 LIMIT 1) rule ON TRUE
+            """
+        )
+
+    @api.model
+    def _line_discounts(self):
+        """The discounts a line grants, by kind, in the report currency:
+
+        - loyalty: a reward line gives its whole amount;
+        - pricelist: the price list's percentage, shown as the line's discount
+          (Sales setting "Discounts" on) or already taken off its unit price
+          (setting off);
+        - manual: the rest of the line's discount percentage.
+        """
+        gross = SQL("l.price_unit * l.product_uom_qty")
+        shown = SQL("l.discount >= rule.percent")
+        return {
+            "loyalty": SQL(
+                "CASE WHEN l.reward_id IS NOT NULL THEN -l.price_subtotal ELSE 0 END"
+            ),
+            "pricelist": SQL(
+                """CASE WHEN l.reward_id IS NOT NULL OR rule.percent IS NULL THEN 0
+                        WHEN %(shown)s THEN %(gross)s * rule.percent / 100.0
+                        ELSE %(gross)s * rule.percent / (100.0 - rule.percent) END""",
+                shown=shown,
+                gross=gross,
+            ),
+            "manual": SQL(
+                """CASE WHEN l.reward_id IS NOT NULL THEN 0
+                        WHEN %(shown)s
+                        THEN %(gross)s * (l.discount - rule.percent) / 100.0
+                        ELSE %(gross)s * l.discount / 100.0 END""",
+                shown=shown,
+                gross=gross,
+            ),
+        }
+
+    @api.model
     def _pareto_class(self, share_before):
         """The Pareto class from the share of the measure that the customers
         ranked before this one make."""

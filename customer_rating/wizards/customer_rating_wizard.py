@@ -12,12 +12,14 @@ REPORTS = [
     ("branches", "Customers x branches"),
     ("teams", "Customers x sales teams"),
     ("buyers", "Buyers of products"),
+    ("discounts", "Discounts"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
     "branches": "customer.rating.branch.line",
     "teams": "customer.rating.branch.line",
     "buyers": "customer.rating.buyer.line",
+    "discounts": "customer.rating.discount.line",
 }
 PERIODS = [
     ("this_month", "This month"),

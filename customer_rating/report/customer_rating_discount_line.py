@@ -1,0 +1,93 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerRatingDiscountLine(models.TransientModel):
+    """Discounts granted in the period per customer, product, price list and
+    kind (price list, manual line discount, loyalty reward)."""
+
+    _name = "customer.rating.discount.line"
+    _description = "Customer Rating discount"
+    _inherit = "customer.rating.report.mixin"
+    _order = "discount_amount desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    pricelist_id = fields.Many2one("product.pricelist", "Price List", readonly=True)
+    kind = fields.Selection(
+        [
+            ("pricelist", "Price list"),
+            ("manual", "Manual discount"),
+            ("loyalty", "Loyalty reward"),
+        ],
+        readonly=True,
+    )
+    discount_amount = fields.Monetary("Discount", readonly=True)
+    line_count = fields.Integer("Order Lines", readonly=True)
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            "partner_id",
+            "product_id",
+            "pricelist_id",
+            "kind",
+            "discount_amount",
+            "line_count",
+        ]
+
+    @api.model
+    def _report_context(self, wizard):
+        return {
+            "pivot_row_groupby": ["partner_id"],
+            "pivot_column_groupby": ["kind"],
+            "pivot_measures": ["discount_amount"],
+        }
+
+    @api.model
+    def _query(self, wizard):
+        rules = self.env["customer.rating.rules"]
+        start, _previous_start, end = wizard._utc_bounds()
+        discounts = rules._line_discounts()
+        values = {
+            **self._standard_values(wizard),
+            "partner_id": SQL("d.partner_id"),
+            "product_id": SQL("d.product_id"),
+            "pricelist_id": SQL("d.pricelist_id"),
+            "kind": SQL("k.kind"),
+            "discount_amount": SQL("SUM(k.amount)"),
+            "line_count": SQL("COUNT(*)"),
+        }
+        from_clause = SQL(
+            """
+              FROM (SELECT p.commercial_partner_id AS partner_id, l.product_id,
+                           o.pricelist_id, %(loyalty)s AS loyalty,
+                           %(pricelist)s AS pricelist, %(manual)s AS manual
+                      FROM sale_order_line l
+                      JOIN sale_order o ON o.id = l.order_id
+                      JOIN res_partner p ON p.id = o.partner_id
+                      JOIN product_product pp ON pp.id = l.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      %(rule_join)s
+                      %(currency_join)s
+                     WHERE %(filter)s AND %(line)s
+                       AND o.date_order >= %(start)s AND o.date_order < %(end)s) d
+             CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty),
+                                        ('pricelist', d.pricelist),
+                                        ('manual', d.manual)) k(kind, amount)
+             WHERE k.amount > 0
+             GROUP BY d.partner_id, d.product_id, d.pricelist_id, k.kind
+            """,
+            loyalty=rules._to_report_currency(discounts["loyalty"]),
+            pricelist=rules._to_report_currency(discounts["pricelist"]),
+            manual=rules._to_report_currency(discounts["manual"]),
+            rule_join=rules._percentage_rule_join(),
+            currency_join=self._currency_join(wizard, rules),
+            filter=self._order_filter(wizard, rules),
+            line=rules._counted_line(),
+            start=start,
+            end=end,
+        )
+        return self._insert({}, values, from_clause)

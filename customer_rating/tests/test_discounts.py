@@ -1,0 +1,122 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import TODAY, CustomerRatingCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestDiscounts(CustomerRatingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.wholesale = cls.env["product.pricelist"].create(
+            {
+                "name": "CR Wholesale",
+                "company_id": False,
+                "item_ids": [
+                    Command.create({"compute_price": "percentage", "percent_price": 10})
+                ],
+            }
+        )
+        cls.order_wholesale = cls._order(
+            cls.bob, "2026-05-12 10:00", 4, cls.main, cls.wholesale
+        )
+        cls.order_manual = cls._order(cls.carla, "2026-05-13 10:00", 2, cls.main)
+        cls.order_manual.order_line.discount = 5.0
+        cls.order_reward = cls._rewarded_order(cls.emil, "2026-05-14 10:00", 5)
+
+    @classmethod
+    def _rewarded_order(cls, partner, when, quantity):
+        """An order with a 20% promotion claimed, as a salesperson does."""
+        program = cls.env["loyalty.program"].create(
+            {
+                "name": "CR 20% off",
+                "program_type": "promotion",
+                "trigger": "auto",
+                "applies_on": "current",
+                "company_id": cls.main.id,
+                "rule_ids": [
+                    Command.create({"reward_point_mode": "order", "minimum_amount": 0})
+                ],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount": 20,
+                            "discount_applicability": "order",
+                        }
+                    )
+                ],
+            }
+        )
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": cls.main.id,
+                "team_id": cls.team.id,
+                "pricelist_id": cls.pricelist_usd.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": cls.product.id, "product_uom_qty": quantity}
+                    )
+                ],
+            }
+        )
+        order._update_programs_and_rewards()
+        coupon = order.coupon_point_ids.coupon_id.filtered(
+            lambda c: c.program_id == program
+        )
+        order._apply_program_reward(program.reward_ids, coupon)
+        order.action_confirm()
+        order.date_order = when
+        program.active = False
+        return order
+
+    def _discounts(self):
+        wizard = self._run("discounts")
+        lines = self.env["customer.rating.discount.line"].search(
+            [("wizard_id", "=", wizard.id)]
+        )
+        return {(line.partner_id, line.kind): line.discount_amount for line in lines}
+
+    def test_kinds_and_amounts(self):
+        """Sales setting "Discounts" off (Odoo's default): the price list's
+        10% is already off the unit price (90 for a product at 100)."""
+        discounts = self._discounts()
+        self.assertEqual(self.order_wholesale.order_line.price_unit, 90.0)
+        reward_lines = self.order_reward.order_line.filtered("reward_id")
+        self.assertTrue(reward_lines)
+        expected = {
+            (self.bob, "pricelist"): 4 * 100.0 * 0.10,
+            (self.carla, "manual"): 2 * 100.0 * 0.05,
+            (self.emil, "loyalty"): 5 * 100.0 * 0.20,
+        }
+        self.assertEqual(set(discounts), set(expected))
+        for key, amount in expected.items():
+            self.assertAlmostEqual(discounts[key], amount, places=2, msg=key)
+        self.assertAlmostEqual(
+            discounts[self.emil, "loyalty"],
+            -sum(reward_lines.mapped("price_subtotal")),
+            places=2,
+        )
+
+    def test_price_list_discount_shown_on_the_line(self):
+        """Setting "Discounts" on: the line shows 10% on a unit price of 100,
+        and a salesperson's extra 5% is a manual discount."""
+        self.env.user.groups_id |= self.env.ref("sale.group_discount_per_so_line")
+        order = self._order(self.dora, "2026-05-15 10:00", 3, self.main, self.wholesale)
+        self.assertEqual(
+            (order.order_line.price_unit, order.order_line.discount), (100.0, 10.0)
+        )
+        order.order_line.discount = 15.0
+        discounts = self._discounts()
+        self.assertAlmostEqual(
+            discounts[self.dora, "pricelist"], 3 * 100.0 * 0.10, places=2
+        )
+        self.assertAlmostEqual(
+            discounts[self.dora, "manual"], 3 * 100.0 * 0.05, places=2
+        )
