@@ -99,7 +99,11 @@ class CustomerRatingLine(models.TransientModel):
     def _query(self, wizard):
         rules = self.env["customer.rating.rules"]
         ctes = {
-            "facts": self._facts_query(wizard, rules, since=None),
+            "facts": SQL(
+                "%s UNION ALL %s",
+                self._sales_per_customer_query(wizard, rules),
+                self._returns_per_customer_query(wizard, rules),
+            ),
             "customers": self._customers_query(wizard),
             "ranked": self._ranked_query(),
         }
@@ -144,60 +148,140 @@ class CustomerRatingLine(models.TransientModel):
         }
 
     @api.model
+    def _sales_per_customer_query(self, wizard, rules):
+        """One pass over the counted orders of all history up to the end of
+        the period, one row per customer: the figures of the period and of
+        the previous one, first and last purchase, and the home branch
+        (the chosen branch where the customer spent most in the period, from
+        one sum per branch)."""
+        start, previous_start, end = wizard._utc_bounds()
+        current = SQL("o.date_order >= %s", start)
+        previous = SQL(
+            "o.date_order >= %s AND o.date_order < %s", previous_start, start
+        )
+        revenue, profit = rules._order_revenue(), rules._order_profit()
+        companies = wizard._effective_companies().sorted("id")
+        per_branch = [
+            SQL(
+                "SUM(%s) FILTER (WHERE %s AND o.company_id = %s)",
+                revenue,
+                current,
+                company.id,
+            )
+            for company in companies
+        ]
+        best = SQL("GREATEST(%s)", SQL(", ").join(per_branch))
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   bool_or(%(current)s) AS is_current,
+                   bool_or(%(previous)s) AS is_previous,
+                   SUM(%(revenue)s) FILTER (WHERE %(current)s) AS revenue,
+                   NULL::float8 AS returns,
+                   SUM(%(profit)s) FILTER (WHERE %(current)s) AS profit,
+                   COUNT(*) FILTER (WHERE %(current)s) AS order_count,
+                   SUM(%(revenue)s) FILTER (WHERE %(previous)s) AS previous_revenue,
+                   NULL::float8 AS previous_returns,
+                   SUM(%(profit)s) FILTER (WHERE %(previous)s) AS previous_profit,
+                   COUNT(*) FILTER (WHERE %(previous)s) AS previous_order_count,
+                   MIN(o.date_order) AS first_purchase,
+                   MAX(o.date_order) AS last_purchase,
+                   CASE WHEN %(best)s IS NOT NULL
+                        THEN (%(ids)s)[array_position(ARRAY[%(per_branch)s], %(best)s)]
+                   END AS home_company_id
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE %(filter)s AND o.date_order < %(end)s
+             GROUP BY p.commercial_partner_id
+            """,
+            current=current,
+            previous=previous,
+            revenue=revenue,
+            profit=profit,
+            best=best,
+            ids=SQL("ARRAY[%s]", SQL(", ").join(SQL("%s", c.id) for c in companies)),
+            per_branch=SQL(", ").join(per_branch),
+            currency_join=self._currency_join(wizard, rules),
+            filter=self._order_filter(wizard, rules),
+            end=end,
+        )
+
+    @api.model
+    def _returns_per_customer_query(self, wizard, rules):
+        """Returns of the period and of the previous one, one row per
+        customer, in the columns of `_sales_per_customer_query`."""
+        previous_from = wizard._previous_date_from()
+        current = SQL("am.invoice_date >= %s", wizard.date_from)
+        amount, profit = rules._returned_amount(), rules._returned_profit()
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   bool_or(%(current)s) AS is_current,
+                   bool_or(NOT %(current)s) AS is_previous,
+                   NULL::float8 AS revenue,
+                   SUM(%(amount)s) FILTER (WHERE %(current)s) AS returns,
+                   -SUM(%(profit)s) FILTER (WHERE %(current)s) AS profit,
+                   NULL::bigint AS order_count,
+                   NULL::float8 AS previous_revenue,
+                   SUM(%(amount)s) FILTER (WHERE NOT %(current)s) AS previous_returns,
+                   -SUM(%(profit)s) FILTER (WHERE NOT %(current)s) AS previous_profit,
+                   NULL::bigint AS previous_order_count,
+                   NULL::timestamp AS first_purchase,
+                   NULL::timestamp AS last_purchase,
+                   NULL::int AS home_company_id
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line l ON l.id = rel.order_line_id
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE %(posted_return)s AND %(filter)s
+               AND am.invoice_date >= %(previous_from)s
+               AND am.invoice_date <= %(date_to)s
+             GROUP BY p.commercial_partner_id
+            """,
+            current=current,
+            amount=amount,
+            profit=profit,
+            currency_join=self._currency_join(wizard, rules),
+            posted_return=rules._posted_return(),
+            filter=self._order_filter(wizard, rules),
+            previous_from=previous_from,
+            date_to=wizard.date_to,
+        )
+
+    @api.model
     def _customers_query(self, wizard):
-        """One row per customer: the figures of the period, those of the
-        previous period, all-time first and last purchase, and the home
-        branch (where the customer spent most in the period)."""
-        sums = {
-            "revenue": "f.revenue",
-            "returns": "f.returns",
-            "net_revenue": "f.revenue - f.returns",
-            "profit": "f.profit",
-            "order_count": "f.order_count",
-        }
-        current = [
-            SQL(
-                "COALESCE(SUM(%s) FILTER (WHERE f.period = 'current'), 0) AS %s",
-                SQL(expression),
-                SQL.identifier(name),
-            )
-            for name, expression in sums.items()
-        ]
-        previous = [
-            SQL(
-                "SUM(%s) FILTER (WHERE f.period = 'previous') AS %s",
-                SQL(expression),
-                SQL.identifier(f"previous_{name}"),
-            )
-            for name, expression in sums.items()
-        ]
+        """One row per customer of the period or of the previous one: sales
+        and returns together, and the measure the ranking uses."""
+        measure = MEASURE_COLUMNS[wizard.measure]
         return SQL(
             """
             SELECT c.*, %(measure)s AS measure, %(previous_measure)s AS previous_measure
-              FROM (SELECT f.partner_id,
-                           bool_or(f.period = 'current') AS is_current,
-                           bool_or(f.period = 'previous') AS is_previous,
-                           %(sums)s,
-                           MIN(f.first_purchase) AS first_purchase,
-                           MAX(f.last_purchase) AS last_purchase,
-                           (array_agg(f.company_id
-                                      ORDER BY f.revenue DESC, f.company_id)
-                            FILTER (WHERE f.period = 'current'))[1] AS home_company_id
-                      FROM (SELECT partner_id, company_id, period,
-                                   SUM(revenue) AS revenue, SUM(returns) AS returns,
-                                   SUM(profit) AS profit,
-                                   SUM(order_count) AS order_count,
-                                   MIN(first_purchase) AS first_purchase,
-                                   MAX(last_purchase) AS last_purchase
-                              FROM facts GROUP BY partner_id, company_id, period) f
-                     GROUP BY f.partner_id) c
+              FROM (SELECT partner_id,
+                           bool_or(is_current) AS is_current,
+                           bool_or(is_previous) AS is_previous,
+                           COALESCE(SUM(revenue), 0) AS revenue,
+                           COALESCE(SUM(returns), 0) AS returns,
+                           COALESCE(SUM(revenue), 0) - COALESCE(SUM(returns), 0)
+                               AS net_revenue,
+                           COALESCE(SUM(profit), 0) AS profit,
+                           COALESCE(SUM(order_count), 0) AS order_count,
+                           COALESCE(SUM(previous_revenue), 0)
+                               - COALESCE(SUM(previous_returns), 0)
+                               AS previous_net_revenue,
+                           SUM(previous_profit) AS previous_profit,
+                           SUM(previous_order_count) AS previous_order_count,
+                           MIN(first_purchase) AS first_purchase,
+                           MAX(last_purchase) AS last_purchase,
+                           MAX(home_company_id) AS home_company_id
+                      FROM facts GROUP BY partner_id) c
              WHERE c.is_current OR c.is_previous
             """,
-            sums=SQL(", ").join(current + previous),
-            measure=SQL.identifier("c", MEASURE_COLUMNS[wizard.measure]),
-            previous_measure=SQL.identifier(
-                "c", f"previous_{MEASURE_COLUMNS[wizard.measure]}"
-            ),
+            measure=SQL.identifier("c", measure),
+            previous_measure=SQL.identifier("c", f"previous_{measure}"),
         )
 
     @api.model
