@@ -51,9 +51,12 @@ class CustomerRatingBranchLine(models.TransientModel):
     @api.model
     def _query(self, wizard):
         rules = self.env["customer.rating.rules"]
-        start = wizard._utc_bounds()[0]
         ctes = {
-            "facts": self._facts_query(wizard, rules, since=start, by_team=True),
+            "facts": SQL(
+                "%s UNION ALL %s",
+                self._sales_facts_query(wizard, rules),
+                self._return_facts_query(wizard, rules),
+            ),
             "crossed": self._crossed_query(),
         }
         values = {
@@ -75,6 +78,40 @@ class CustomerRatingBranchLine(models.TransientModel):
         return self._insert(ctes, values, SQL("FROM crossed c"))
 
     @api.model
+    def _sales_facts_query(self, wizard, rules):
+        """Sales of the period per customer, branch and sales team."""
+        start, _previous_start, end = wizard._utc_bounds()
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, o.company_id, o.team_id,
+                   SUM(%(revenue)s) AS revenue, 0.0::float8 AS returns,
+                   SUM(%(profit)s) AS profit, COUNT(*) AS order_count
+              %(source)s
+             GROUP BY 1, 2, 3
+            """,
+            revenue=rules._order_revenue(),
+            profit=rules._order_profit(),
+            source=self._orders_from(wizard, rules, start, end),
+        )
+
+    @api.model
+    def _return_facts_query(self, wizard, rules):
+        """Returns of the period (dated by their credit note) per customer,
+        branch and sales team; they take back profit."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, o.company_id, o.team_id,
+                   0.0::float8 AS revenue, SUM(%(amount)s) AS returns,
+                   -SUM(%(profit)s) AS profit, 0 AS order_count
+              %(source)s
+             GROUP BY 1, 2, 3
+            """,
+            amount=rules._returned_amount(),
+            profit=rules._returned_profit(),
+            source=self._returns_from(wizard, rules, wizard.date_from, wizard.date_to),
+        )
+
+    @api.model
     def _crossed_query(self):
         """Sales and returns of the period per customer, branch and team,
         with the customer's revenue at the branch for the home branch."""
@@ -85,7 +122,7 @@ class CustomerRatingBranchLine(models.TransientModel):
                    SUM(profit) AS profit, SUM(order_count) AS order_count,
                    SUM(SUM(revenue)) OVER (PARTITION BY partner_id, company_id)
                        AS company_revenue
-              FROM facts WHERE period = 'current'
+              FROM facts
              GROUP BY partner_id, company_id, team_id
             """
         )

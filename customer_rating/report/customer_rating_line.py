@@ -189,10 +189,7 @@ class CustomerRatingLine(models.TransientModel):
                    CASE WHEN %(best)s IS NOT NULL
                         THEN (%(ids)s)[array_position(ARRAY[%(per_branch)s], %(best)s)]
                    END AS home_company_id
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-              %(currency_join)s
-             WHERE %(filter)s AND o.date_order < %(end)s
+              %(source)s
              GROUP BY p.commercial_partner_id
             """,
             current=current,
@@ -202,9 +199,7 @@ class CustomerRatingLine(models.TransientModel):
             best=best,
             ids=SQL("ARRAY[%s]", SQL(", ").join(SQL("%s", c.id) for c in companies)),
             per_branch=SQL(", ").join(per_branch),
-            currency_join=self._currency_join(wizard, rules),
-            filter=self._order_filter(wizard, rules),
-            end=end,
+            source=self._orders_from(wizard, rules, None, end),
         )
 
     @api.model
@@ -230,26 +225,13 @@ class CustomerRatingLine(models.TransientModel):
                    NULL::timestamp AS first_purchase,
                    NULL::timestamp AS last_purchase,
                    NULL::int AS home_company_id
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-              JOIN sale_order_line l ON l.id = rel.order_line_id
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-              %(currency_join)s
-             WHERE %(posted_return)s AND %(filter)s
-               AND am.invoice_date >= %(previous_from)s
-               AND am.invoice_date <= %(date_to)s
+              %(source)s
              GROUP BY p.commercial_partner_id
             """,
             current=current,
             amount=amount,
             profit=profit,
-            currency_join=self._currency_join(wizard, rules),
-            posted_return=rules._posted_return(),
-            filter=self._order_filter(wizard, rules),
-            previous_from=previous_from,
-            date_to=wizard.date_to,
+            source=self._returns_from(wizard, rules, previous_from, wizard.date_to),
         )
 
     @api.model

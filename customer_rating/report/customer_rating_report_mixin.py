@@ -109,72 +109,30 @@ class CustomerRatingReportMixin(models.AbstractModel):
         )
 
     @api.model
-    def _period_case(self, date_column, start, previous_start):
-        """'current', 'previous' (the period of the same length before) or
-        NULL (older) for `date_column`."""
-        return SQL(
-            "CASE WHEN %(column)s >= %(start)s THEN 'current'"
-            " WHEN %(column)s >= %(previous_start)s THEN 'previous' END",
-            column=date_column,
-            start=start,
-            previous_start=previous_start,
-        )
-
-    @api.model
-    def _facts_query(self, wizard, rules, since, by_team=False):
-        """Sales and returns in one set, aggregated per customer (commercial
-        partner), branch, period and, `by_team`, sales team, from `since`
-        (None: all history) to the end of the period. Returns carry negative
-        profit.
-
-        One set rather than joins: every report aggregates it further, so no
-        join depends on the planner guessing the size of a CTE."""
-        return SQL(
-            "%s UNION ALL %s",
-            self._sales_facts_query(wizard, rules, since, by_team),
-            self._return_facts_query(wizard, rules, by_team),
-        )
-
-    @api.model
-    def _sales_facts_query(self, wizard, rules, since, by_team):
-        start, previous_start, end = wizard._utc_bounds()
-        since_condition = SQL("o.date_order >= %s", since) if since else SQL("TRUE")
+    def _orders_from(self, wizard, rules, start, end):
+        """FROM and WHERE of the counted orders (alias `o`, customer `p`)
+        dated from `start` (None: all history) to before `end`."""
+        since = SQL("o.date_order >= %s", start) if start else SQL("TRUE")
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id, o.company_id,
-                   %(team)s AS team_id, %(period)s AS period,
-                   SUM(%(revenue)s) AS revenue, 0.0::float8 AS returns,
-                   SUM(%(profit)s) AS profit, COUNT(*) AS order_count,
-                   MIN(o.date_order) AS first_purchase,
-                   MAX(o.date_order) AS last_purchase
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
               %(currency_join)s
              WHERE %(filter)s AND %(since)s AND o.date_order < %(end)s
-             GROUP BY 1, 2, 3, 4
             """,
-            team=SQL("o.team_id") if by_team else SQL("NULL::int"),
-            period=self._period_case(SQL("o.date_order"), start, previous_start),
-            revenue=rules._order_revenue(),
-            profit=rules._order_profit(),
             currency_join=self._currency_join(wizard, rules),
             filter=self._order_filter(wizard, rules),
-            since=since_condition,
+            since=since,
             end=end,
         )
 
     @api.model
-    def _return_facts_query(self, wizard, rules, by_team):
-        """Returns of the period and of the previous one, dated by their
-        credit note."""
-        previous_from = wizard._previous_date_from()
+    def _returns_from(self, wizard, rules, date_from, date_to):
+        """FROM and WHERE of the returns (aliases `aml`, `am`, and `l`, `o`,
+        `p` for the order line, order and customer they return) dated by
+        their credit note between `date_from` and `date_to`."""
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id, o.company_id,
-                   %(team)s AS team_id, %(period)s AS period,
-                   0.0::float8 AS revenue, SUM(%(amount)s) AS returns,
-                   -SUM(%(profit)s) AS profit, 0 AS order_count,
-                   NULL::timestamp AS first_purchase, NULL::timestamp AS last_purchase
               FROM account_move_line aml
               JOIN account_move am ON am.id = aml.move_id
               JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
@@ -183,19 +141,11 @@ class CustomerRatingReportMixin(models.AbstractModel):
               JOIN res_partner p ON p.id = o.partner_id
               %(currency_join)s
              WHERE %(posted_return)s AND %(filter)s
-               AND am.invoice_date >= %(previous_from)s
-               AND am.invoice_date <= %(date_to)s
-             GROUP BY 1, 2, 3, 4
+               AND am.invoice_date >= %(date_from)s AND am.invoice_date <= %(date_to)s
             """,
-            team=SQL("o.team_id") if by_team else SQL("NULL::int"),
-            period=self._period_case(
-                SQL("am.invoice_date"), wizard.date_from, previous_from
-            ),
-            previous_from=previous_from,
-            date_to=wizard.date_to,
-            amount=rules._returned_amount(),
-            profit=rules._returned_profit(),
             currency_join=self._currency_join(wizard, rules),
             posted_return=rules._posted_return(),
             filter=self._order_filter(wizard, rules),
+            date_from=date_from,
+            date_to=date_to,
         )
