@@ -21,10 +21,14 @@ class CustomerRatingRules(models.AbstractModel):
     _description = "Customer Rating business rules"
 
     @api.model
-    def _currency_table(self, companies):
+    def _currency_table(self, companies, report_company):
         """Odoo's currency table (as sale.report uses it): today's rate from
-        each company's currency to the current company's currency."""
-        return self.env["res.currency"]._get_simple_currency_table(companies)
+        each company's currency to the report company's currency."""
+        return (
+            self.env["res.currency"]
+            .with_company(report_company)
+            ._get_simple_currency_table(companies)
+        )
 
     @api.model
     def _counted_order(self):

@@ -25,6 +25,9 @@ class CustomerRatingReportMixin(models.AbstractModel):
         "res.partner",
         "account.move",
         "account.move.line",
+        "product.product",
+        "product.template",
+        "product.pricelist.item",
     )
 
     @api.model
@@ -54,7 +57,8 @@ class CustomerRatingReportMixin(models.AbstractModel):
         self.env.cr.execute("SET LOCAL jit = off")
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         self.env.cr.execute(self._query(wizard))
-        self.env.invalidate_all()
+        self.invalidate_model()
+        wizard.invalidate_recordset(["line_ids"])
 
     @api.model
     def _standard_values(self, wizard):
@@ -105,7 +109,7 @@ class CustomerRatingReportMixin(models.AbstractModel):
     def _currency_join(self, wizard, rules):
         return SQL(
             "JOIN %s ON account_currency_table.company_id = o.company_id",
-            rules._currency_table(wizard._effective_companies()),
+            rules._currency_table(wizard._effective_companies(), wizard.company_id),
         )
 
     @api.model

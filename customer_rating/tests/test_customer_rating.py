@@ -229,3 +229,24 @@ class TestCustomerRating(CustomerRatingCommon):
             self.assertIn(line.partner_id.name, html)
         total = sum(wizard.line_ids.mapped("net_revenue"))
         self.assertIn(f"{total:,.2f}", html)
+
+    def test_companies_in_another_currency(self):
+        """A company keeping its books in EUR: its orders are converted to the
+        report company's currency at today's rate (0.9 EUR per USD)."""
+        euro_company = self.env["res.company"].create(
+            {"name": "CR Euro Company", "currency_id": self.eur.id}
+        )
+        self.env.user.company_ids |= euro_company
+        companies = self.main | self.branch | euro_company
+        self.env = self.env(
+            context=dict(self.env.context, allowed_company_ids=companies.ids)
+        )
+        order = self._order(
+            self.bob, "2026-05-20 10:00", 2, euro_company, self.pricelist_eur
+        )
+        self.assertEqual(order.currency_rate, 1.0)
+        wizard = self._rating(company_ids=[Command.set(companies.ids)])
+        bob = self._by_partner(wizard)[self.bob]
+        expected = self.order_bob.amount_untaxed / self.order_bob.currency_rate
+        expected += order.amount_untaxed / 0.9
+        self.assertAlmostEqual(bob.revenue, expected, places=2)
