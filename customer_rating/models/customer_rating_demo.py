@@ -184,8 +184,9 @@ class CustomerRatingDemo(models.AbstractModel):
             rng, customers, companies, salespeople, pricelists
         )
         demo._demo_loyalty_program(companies[0])
+        promotion = demo._demo_promotion_program(companies[0])
         plans = demo._demo_order_plans(rng, partners, companies, orders, today, days)
-        sale_orders = demo._demo_orders(rng, plans, sources, products)
+        sale_orders = demo._demo_orders(rng, plans, sources, products, promotion)
         demo._demo_cancel_some(rng, sale_orders)
         demo._demo_refund_some(
             rng,
@@ -376,6 +377,45 @@ class CustomerRatingDemo(models.AbstractModel):
             }
         )
 
+    @api.model
+    def _demo_promotion_program(self, company):
+        """A 10% promotion salespeople apply to some orders."""
+        return self.env["loyalty.program"].create(
+            {
+                "name": "Seasonal 10% (demo)",
+                "program_type": "promotion",
+                "trigger": "auto",
+                "applies_on": "current",
+                "company_id": company.id,
+                "rule_ids": [
+                    Command.create({"reward_point_mode": "order", "minimum_amount": 0})
+                ],
+                "reward_ids": [
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount": 10,
+                            "discount_applicability": "order",
+                        }
+                    )
+                ],
+            }
+        )
+
+    @api.model
+    def _demo_claim_promotion(self, rng, orders, promotion):
+        """Claim the promotion on about 3% of the quotations, as a
+        salesperson does with the Promotions button."""
+        for order in orders:
+            if rng.random() >= 0.03:
+                continue
+            order._update_programs_and_rewards()
+            coupon = order.coupon_point_ids.coupon_id.filtered(
+                lambda c: c.program_id == promotion
+            )
+            if coupon:
+                order._apply_program_reward(promotion.reward_ids, coupon)
+
     # Customers
 
     @api.model
@@ -517,7 +557,7 @@ class CustomerRatingDemo(models.AbstractModel):
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
-    def _demo_orders(self, rng, plans, sources, products):
+    def _demo_orders(self, rng, plans, sources, products, promotion):
         """Create and confirm the orders, then put back their planned dates
         (confirming stamps today's date)."""
         vals_list = [
@@ -526,6 +566,7 @@ class CustomerRatingDemo(models.AbstractModel):
         orders = self.env["sale.order"]
         for start in range(0, len(vals_list), 500):
             batch = orders.create(vals_list[start : start + 500])
+            self._demo_claim_promotion(rng, batch, promotion)
             batch.action_confirm()
             orders |= batch
         for order, plan in zip(orders, plans, strict=True):
@@ -552,6 +593,10 @@ class CustomerRatingDemo(models.AbstractModel):
                         "product_id": product.id,
                         "product_uom_qty": rng.choice([1, 1, 1, 2, 2, 3, 5])
                         * (4 if commercial.is_company else 1),
+                        # a salesperson's discount now and then
+                        "discount": rng.choice([5.0, 10.0, 15.0])
+                        if rng.random() < 0.04
+                        else 0.0,
                     }
                 )
                 for product in lines

@@ -123,6 +123,13 @@ class TestDemoData(TransactionCase):
             )
             self.assertEqual(sale_line.qty_invoiced, invoiced - line.quantity)
 
+    def test_discounts_of_every_kind(self):
+        lines = self.orders.order_line
+        self.assertTrue(lines.filtered("reward_id"), "promotion rewards")
+        self.assertTrue(lines.filtered(lambda line: line.discount), "manual discounts")
+        wholesale = lines.filtered(lambda line: line.order_id.pricelist_id.item_ids)
+        self.assertTrue(wholesale, "price list discounts")
+
     def test_archived_customers_stopped_buying(self):
         commercials = self.orders.partner_id.commercial_partner_id
         archived = commercials.with_context(active_test=False).filtered(
