@@ -1,2 +1,3 @@
 from . import customer_rating_demo
 from . import customer_rating_rules
+from . import res_partner

@@ -1,0 +1,292 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+WEEKDAYS = [
+    ("1", "Monday"),
+    ("2", "Tuesday"),
+    ("3", "Wednesday"),
+    ("4", "Thursday"),
+    ("5", "Friday"),
+    ("6", "Saturday"),
+    ("7", "Sunday"),
+]
+CARD_GROUP = "customer_rating.customer_rating_group_user"
+
+CARD_QUERY = """
+WITH orders AS (
+    SELECT p.commercial_partner_id AS partner_id, o.date_order, o.user_id,
+           %(local)s AS local_date, %(revenue)s AS revenue, %(profit)s AS profit
+      FROM sale_order o
+      JOIN res_partner p ON p.id = o.partner_id
+      JOIN %(currency_table)s ON account_currency_table.company_id = o.company_id
+     WHERE o.id IN (%(readable)s)
+), sales AS (
+    SELECT partner_id,
+           SUM(revenue) AS revenue,
+           SUM(revenue) FILTER (WHERE date_order >= %(since)s) AS revenue_12m,
+           SUM(profit) AS profit,
+           SUM(profit) FILTER (WHERE date_order >= %(since)s) AS profit_12m,
+           COUNT(*) AS order_count,
+           MIN(date_order) AS first_purchase,
+           MAX(date_order) AS last_purchase,
+           mode() WITHIN GROUP (ORDER BY EXTRACT(ISODOW FROM local_date)) AS weekday,
+           mode() WITHIN GROUP (ORDER BY EXTRACT(HOUR FROM local_date)) AS hour,
+           mode() WITHIN GROUP (ORDER BY user_id) AS user_id
+      FROM orders GROUP BY partner_id
+), rhythm AS (
+    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS rhythm
+      FROM (SELECT partner_id,
+                   EXTRACT(EPOCH FROM date_order - LAG(date_order)
+                       OVER (PARTITION BY partner_id ORDER BY date_order)) / 86400.0
+                   AS gap
+              FROM orders) g
+     WHERE gap IS NOT NULL
+     GROUP BY partner_id
+), returns AS (
+    SELECT p.commercial_partner_id AS partner_id,
+           COUNT(DISTINCT am.id) AS return_count,
+           SUM(%(returned)s) AS return_amount
+      FROM account_move_line aml
+      JOIN account_move am ON am.id = aml.move_id
+      JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+      JOIN sale_order_line l ON l.id = rel.order_line_id
+      JOIN sale_order o ON o.id = l.order_id
+      JOIN res_partner p ON p.id = o.partner_id
+      JOIN %(currency_table)s ON account_currency_table.company_id = o.company_id
+     WHERE %(posted_return)s AND o.id IN (%(readable)s)
+     GROUP BY p.commercial_partner_id
+), debt AS (
+    SELECT p.commercial_partner_id AS partner_id,
+           SUM(aml.amount_residual * account_currency_table.rate) AS amount_due,
+           SUM(aml.amount_residual * account_currency_table.rate)
+               FILTER (WHERE aml.date_maturity < %(today)s) AS amount_overdue
+      FROM account_move_line aml
+      JOIN account_account a ON a.id = aml.account_id
+      JOIN res_partner p ON p.id = aml.partner_id
+      JOIN %(currency_table)s ON account_currency_table.company_id = aml.company_id
+     WHERE a.account_type = 'asset_receivable' AND aml.parent_state = 'posted'
+       AND NOT aml.reconciled AND aml.company_id IN %(companies)s
+       AND p.commercial_partner_id IN %(partners)s
+     GROUP BY p.commercial_partner_id
+)
+SELECT c.id AS partner_id, s.revenue, s.revenue_12m, s.profit, s.profit_12m,
+       s.order_count, s.revenue / NULLIF(s.order_count, 0) AS average_ticket,
+       s.first_purchase, s.last_purchase, s.weekday::int::text AS weekday,
+       s.hour::int AS hour, s.user_id, r.rhythm,
+       ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue
+  FROM res_partner c
+  LEFT JOIN sales s ON s.partner_id = c.id
+  LEFT JOIN rhythm r ON r.partner_id = c.id
+  LEFT JOIN returns ret ON ret.partner_id = c.id
+  LEFT JOIN debt d ON d.partner_id = c.id
+ WHERE c.id IN %(partners)s
+"""
+
+
+class ResPartner(models.Model):
+    """The customer card: figures of the commercial partner (a contact shows
+    its company's), computed for a whole page of partners by one query
+    (`customer.rating.rules._customer_card`), never stored."""
+
+    _inherit = "res.partner"
+
+    customer_rating_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_customer_rating_card", groups=CARD_GROUP
+    )
+    customer_rating_revenue = fields.Monetary(
+        "Revenue (All Time)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_revenue_12m = fields.Monetary(
+        "Revenue (12 Months)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_profit = fields.Monetary(
+        "Profit (All Time)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_profit_12m = fields.Monetary(
+        "Profit (12 Months)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_order_count = fields.Integer(
+        "Confirmed Orders", compute="_compute_customer_rating_card", groups=CARD_GROUP
+    )
+    customer_rating_average_ticket = fields.Monetary(
+        "Average Ticket",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_first_purchase = fields.Datetime(
+        "First Purchase", compute="_compute_customer_rating_card", groups=CARD_GROUP
+    )
+    customer_rating_last_purchase = fields.Datetime(
+        "Last Purchase", compute="_compute_customer_rating_card", groups=CARD_GROUP
+    )
+    customer_rating_days_since = fields.Integer(
+        "Days Since Last Purchase",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+    )
+    customer_rating_rhythm = fields.Float(
+        "Usual Rhythm (Days)",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        digits=(16, 1),
+        help="Median number of days between two orders",
+    )
+    customer_rating_next_purchase = fields.Date(
+        "Expected Next Purchase",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+    )
+    customer_rating_weekday = fields.Selection(
+        WEEKDAYS,
+        "Preferred Weekday",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+    )
+    customer_rating_hour = fields.Integer(
+        "Preferred Hour",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        help="Hour of the day the customer orders most, in your time zone",
+    )
+    customer_rating_user_id = fields.Many2one(
+        "res.users",
+        "Preferred Salesperson",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        help="The salesperson of most of the customer's orders",
+    )
+    customer_rating_return_count = fields.Integer(
+        "Returns", compute="_compute_customer_rating_card", groups=CARD_GROUP
+    )
+    customer_rating_return_amount = fields.Monetary(
+        "Returned Amount",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_amount_due = fields.Monetary(
+        "Amount Due",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+    customer_rating_amount_overdue = fields.Monetary(
+        "Amount Overdue",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+    )
+
+    @api.depends_context("company", "allowed_company_ids", "tz", "uid")
+    def _compute_customer_rating_card(self):
+        commercial = self.commercial_partner_id.filtered("id")
+        card = self._customer_rating_card(commercial)
+        today = fields.Date.context_today(self)
+        for partner in self:
+            figures = card.get(partner.commercial_partner_id.id, {})
+            last = figures.get("last_purchase")
+            rhythm = figures.get("rhythm") or 0.0
+            partner.customer_rating_currency_id = self.env.company.currency_id
+            partner.customer_rating_revenue = figures.get("revenue", 0.0)
+            partner.customer_rating_revenue_12m = figures.get("revenue_12m", 0.0)
+            partner.customer_rating_profit = figures.get("profit", 0.0)
+            partner.customer_rating_profit_12m = figures.get("profit_12m", 0.0)
+            partner.customer_rating_order_count = figures.get("order_count", 0)
+            partner.customer_rating_average_ticket = figures.get("average_ticket", 0.0)
+            partner.customer_rating_first_purchase = figures.get("first_purchase")
+            partner.customer_rating_last_purchase = last
+            partner.customer_rating_days_since = (
+                (today - last.date()).days if last else 0
+            )
+            partner.customer_rating_rhythm = rhythm
+            partner.customer_rating_next_purchase = (
+                last.date() + timedelta(days=round(rhythm))
+                if last and rhythm
+                else False
+            )
+            partner.customer_rating_weekday = figures.get("weekday")
+            partner.customer_rating_hour = figures.get("hour", 0)
+            partner.customer_rating_user_id = figures.get("user_id")
+            partner.customer_rating_return_count = figures.get("return_count", 0)
+            partner.customer_rating_return_amount = figures.get("return_amount", 0.0)
+            partner.customer_rating_amount_due = figures.get("amount_due", 0.0)
+            partner.customer_rating_amount_overdue = figures.get("amount_overdue", 0.0)
+
+    @api.model
+    def _customer_rating_card(self, partners):
+        """The figures of the customer card of `partners` (commercial
+        partners), with one query whatever their number: {partner id: {name:
+        value}}. Amounts in the current company's currency; weekday and hour
+        in the user's time zone; the orders are those the user may read; the
+        debt is the customer's open receivable in the companies the user
+        works in."""
+        if not partners:
+            return {}
+        for model in ("sale.order", "res.partner", "account.move", "account.move.line"):
+            self.env[model].flush_model()
+        rules = self.env["customer.rating.rules"]
+        companies = self.env.companies
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        self.env.cr.execute(
+            SQL(
+                CARD_QUERY,
+                local=SQL("o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s", tz),
+                revenue=rules._order_revenue(),
+                profit=rules._order_profit(),
+                returned=rules._returned_amount(),
+                posted_return=rules._posted_return(),
+                currency_table=rules._currency_table(companies, self.env.company),
+                readable=rules._readable_orders(partners),
+                since=fields.Datetime.now() - relativedelta(years=1),
+                today=fields.Date.context_today(self),
+                companies=tuple(companies.ids),
+                partners=tuple(partners.ids),
+            )
+        )
+        return {
+            row["partner_id"]: {
+                key: value for key, value in row.items() if value is not None
+            }
+            for row in self.env.cr.dictfetchall()
+        }
+
+    def action_customer_rating_orders(self):
+        """The confirmed orders of this customer (and its contacts)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [
+            ("partner_id", "child_of", self.commercial_partner_id.ids),
+            ("state", "=", "sale"),
+        ]
+        action["context"] = {}
+        return action
+
+    def action_customer_rating_returns(self):
+        """The posted credit notes of this customer."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action["domain"] = [
+            ("move_type", "=", "out_refund"),
+            ("state", "=", "posted"),
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+        ]
+        action["context"] = {"default_move_type": "out_refund"}
+        return action

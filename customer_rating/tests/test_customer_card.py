@@ -1,0 +1,153 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import new_test_user, tagged
+
+from .common import TODAY, CustomerRatingCommon
+
+CARD_FIELDS = [
+    "customer_rating_revenue",
+    "customer_rating_revenue_12m",
+    "customer_rating_order_count",
+    "customer_rating_last_purchase",
+    "customer_rating_days_since",
+    "customer_rating_amount_due",
+]
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCustomerCard(CustomerRatingCommon):
+    def _orders_of(self, partner):
+        return self.env["sale.order"].search(
+            [("partner_id", "child_of", partner.ids), ("state", "=", "sale")],
+            order="date_order",
+        )
+
+    def test_sales_figures_and_rhythm(self):
+        acme = self.acme
+        orders = self._orders_of(acme)
+        revenue = sum(o.amount_untaxed / o.currency_rate for o in orders)
+        profit = sum(o.margin / o.currency_rate for o in orders)
+        self.assertEqual(len(orders), 2)
+        self.assertAlmostEqual(acme.customer_rating_revenue, revenue, places=2)
+        self.assertAlmostEqual(acme.customer_rating_revenue_12m, revenue, places=2)
+        self.assertAlmostEqual(acme.customer_rating_profit, profit, places=2)
+        self.assertEqual(acme.customer_rating_order_count, 2)
+        self.assertAlmostEqual(
+            acme.customer_rating_average_ticket, revenue / 2, places=2
+        )
+        self.assertEqual(acme.customer_rating_first_purchase, orders[0].date_order)
+        self.assertEqual(acme.customer_rating_last_purchase, orders[1].date_order)
+        self.assertEqual(
+            acme.customer_rating_days_since, (TODAY - orders[1].date_order.date()).days
+        )
+        gap = (orders[1].date_order - orders[0].date_order).total_seconds() / 86400
+        self.assertAlmostEqual(acme.customer_rating_rhythm, gap, places=3)
+        self.assertEqual(
+            acme.customer_rating_next_purchase,
+            orders[1].date_order.date() + timedelta(days=round(gap)),
+        )
+
+    def test_contact_shows_its_company_card(self):
+        self.assertEqual(
+            self.acme_contact.customer_rating_revenue, self.acme.customer_rating_revenue
+        )
+        self.assertEqual(self.acme_contact.customer_rating_order_count, 2)
+
+    def test_last_12_months_and_median_rhythm(self):
+        emil = self.emil
+        self._order(emil, "2025-03-01 12:00", 7, self.main)  # older than 12 months
+        orders = self._orders_of(emil)
+        recent = orders.filtered(lambda o: o.date_order >= datetime(2025, 6, 15))
+        self.assertAlmostEqual(
+            emil.customer_rating_revenue_12m,
+            sum(o.amount_untaxed / o.currency_rate for o in recent),
+            places=2,
+        )
+        gaps = sorted(
+            (b.date_order - a.date_order).total_seconds() / 86400
+            for a, b in itertools.pairwise(orders)
+        )
+        self.assertAlmostEqual(
+            emil.customer_rating_rhythm, (gaps[0] + gaps[1]) / 2, places=3
+        )
+
+    def test_weekday_and_hour_in_the_user_time_zone(self):
+        night_owl = self.env["res.partner"].create({"name": "CR Night Owl"})
+        for day in ("2026-05-04", "2026-05-11", "2026-05-18"):  # Mondays
+            self._order(night_owl, f"{day} 23:30", 1, self.main)
+        self.assertEqual(night_owl.customer_rating_weekday, "1")
+        self.assertEqual(night_owl.customer_rating_hour, 23)
+        brussels = night_owl.with_context(tz="Europe/Brussels")
+        self.assertEqual(brussels.customer_rating_weekday, "2")  # Tuesday, 01:30
+        self.assertEqual(brussels.customer_rating_hour, 1)
+        self.assertEqual(night_owl.customer_rating_user_id, self.env.user)
+
+    def test_returns_and_debt(self):
+        acme = self.acme
+        invoice = self.order_acme_1.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice"
+        )
+        self.assertEqual(acme.customer_rating_return_count, 1)
+        self.assertAlmostEqual(
+            acme.customer_rating_return_amount, self.refund.amount_untaxed, places=2
+        )
+        receivable = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", acme.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertEqual(receivable.move_id, invoice | self.refund)
+        due = invoice.amount_residual - self.refund.amount_residual
+        overdue = sum(
+            line.amount_residual for line in receivable if line.date_maturity < TODAY
+        )
+        self.assertAlmostEqual(acme.customer_rating_amount_due, due, places=2)
+        self.assertAlmostEqual(acme.customer_rating_amount_overdue, overdue, places=2)
+        self.assertEqual(self.carla.customer_rating_amount_due, 0.0)
+
+    def test_salesperson_sees_own_orders_only(self):
+        salesman = new_test_user(
+            self.env,
+            "cr_own_docs",
+            groups="sales_team.group_sale_salesman",
+            company_ids=[(6, 0, (self.main | self.branch).ids)],
+        )
+        own = self.env["sale.order"].create(
+            {
+                "partner_id": self.bob.id,
+                "company_id": self.main.id,
+                "user_id": salesman.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        own.action_confirm()
+        self.assertEqual(self.bob.customer_rating_order_count, 2)
+        bob = self.bob.with_user(salesman).with_context(
+            allowed_company_ids=self.main.ids
+        )
+        self.assertEqual(bob.customer_rating_order_count, 1)
+        self.assertAlmostEqual(
+            bob.customer_rating_revenue, own.amount_untaxed, places=2
+        )
+
+    def test_a_page_of_customers_costs_the_same_queries(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"CR Page {n}"} for n in range(30)]
+        )
+        for customer in customers[:10]:
+            self._order(customer, "2026-05-05 10:00", 1, self.main)
+        customers[:2].read(CARD_FIELDS)  # warm the caches of users, companies...
+        for page in (customers[:5], customers):
+            self.env["res.partner"].invalidate_model()
+            with self.assertQueryCount(__system__=3):
+                page.read(CARD_FIELDS)
