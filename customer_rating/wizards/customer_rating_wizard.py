@@ -62,7 +62,8 @@ class CustomerRatingWizard(models.TransientModel):
         "res.company",
         string="Branches",
         default=lambda self: self.env.companies,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+        help="Among the companies selected in the company switcher.",
     )
     team_ids = fields.Many2many("crm.team", string="Sales Teams")
     user_ids = fields.Many2many(
