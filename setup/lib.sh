@@ -28,7 +28,7 @@ require_odoo() {
     if ! version="$("$PYTHON" -c 'import odoo.release as r; print(r.major_version)' 2>/dev/null)"; then
         die "Odoo 18.0 is not installed for '$PYTHON'.
     Install Odoo 18.0 Community first (https://www.odoo.com/documentation/18.0/administration/on_premise/source.html):
-      pip install -r <odoo-18.0>/requirements.txt && pip install -e <odoo-18.0>
+      pip install -r <odoo-18.0>/requirements.txt && pip install -e <odoo-18.0> --config-settings editable_mode=compat
     then check with:  $PYTHON -c 'import odoo'   (or set PYTHON=/path/to/python that has it)."
     fi
     [ "$version" = "18.0" ] || die "Found Odoo $version for '$PYTHON', but customer_rating needs Odoo 18.0."
