@@ -26,6 +26,7 @@
         "report/customer_rating_branch_line_views.xml",
         "report/customer_rating_buyer_line_views.xml",
         "report/customer_rating_discount_line_views.xml",
+        "report/customer_rating_gap_line_views.xml",
         "wizards/customer_rating_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",

@@ -1,4 +1,5 @@
 from . import test_branch_cross_view
+from . import test_cross_sell_gaps
 from . import test_customer_card
 from . import test_customer_rating
 from . import test_demo_data

@@ -13,6 +13,7 @@ REPORTS = [
     ("teams", "Customers x sales teams"),
     ("buyers", "Buyers of products"),
     ("discounts", "Discounts"),
+    ("gaps", "Cross-sell gaps"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
@@ -20,6 +21,7 @@ REPORT_MODELS = {
     "teams": "customer.rating.branch.line",
     "buyers": "customer.rating.buyer.line",
     "discounts": "customer.rating.discount.line",
+    "gaps": "customer.rating.gap.line",
 }
 PERIODS = [
     ("this_month", "This month"),
@@ -71,6 +73,12 @@ class CustomerRatingWizard(models.TransientModel):
     )
     product_ids = fields.Many2many("product.product", string="Products")
     categ_ids = fields.Many2many("product.category", string="Product Categories")
+    gap_threshold = fields.Float(
+        "Usually Bought By (%)",
+        default=50.0,
+        help="A category is a gap for a customer who never bought it when at least "
+        "this share of the customers of the same segment bought it in the period.",
+    )
     measure = fields.Selection(
         [
             ("revenue", "Net revenue"),
@@ -117,6 +125,11 @@ class CustomerRatingWizard(models.TransientModel):
         for wizard in self:
             if wizard.date_from > wizard.date_to:
                 raise ValidationError(self.env._("The period ends before it starts."))
+
+    @api.constrains("gap_threshold")
+    def _check_gap_threshold(self):
+        if any(not 0 < wizard.gap_threshold <= 100 for wizard in self):
+            raise ValidationError(self.env._("The share must be between 0 and 100%."))
 
     @api.constrains("top")
     def _check_top(self):

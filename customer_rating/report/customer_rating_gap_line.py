@@ -1,0 +1,153 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerRatingGapLine(models.TransientModel):
+    """A product category a customer of the period never bought.
+
+    Without chosen categories: the categories most customers of the same
+    segment bought in the period (at least the wizard's threshold). With
+    chosen categories: every customer of the period who never bought them,
+    the list to act on."""
+
+    _name = "customer.rating.gap.line"
+    _description = "Customer Rating cross-sell gap"
+    _inherit = "customer.rating.report.mixin"
+    _order = "segment_share desc, partner_id, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    categ_id = fields.Many2one("product.category", "Never Bought", readonly=True)
+    is_company = fields.Boolean("Business Customer", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    segment_customers = fields.Integer(
+        readonly=True, aggregator=False, help="Customers of the segment in the period"
+    )
+    segment_share = fields.Float(
+        "Bought by % of the Segment",
+        readonly=True,
+        aggregator=False,
+        digits=(16, 1),
+        help="Share of the segment's customers of the period who bought the category",
+    )
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            "partner_id",
+            "categ_id",
+            "is_company",
+            "industry_id",
+            "segment_customers",
+            "segment_share",
+        ]
+
+    @api.model
+    def _report_view_mode(self, wizard):
+        return "list,pivot"
+
+    @api.model
+    def _query(self, wizard):
+        """A segment is business or private customers, by industry when set."""
+        start, _previous_start, end = wizard._utc_bounds()
+        rules = self.env["customer.rating.rules"]
+        ctes = {
+            "active": SQL(
+                """
+                SELECT DISTINCT p.commercial_partner_id AS partner_id,
+                       cp.is_company, cp.industry_id
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE %(filter)s
+                   AND o.date_order >= %(start)s AND o.date_order < %(end)s
+                """,
+                filter=self._order_filter(wizard, rules),
+                start=start,
+                end=end,
+            ),
+            "bought": SQL(
+                """
+                SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id
+                  FROM sale_order_line l
+                  JOIN sale_order o ON o.id = l.order_id
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE %(filter)s AND %(line)s AND l.reward_id IS NULL
+                   AND o.date_order < %(end)s
+                   AND p.commercial_partner_id IN (SELECT partner_id FROM active)
+                """,
+                filter=self._order_filter(wizard, rules),
+                line=rules._counted_line(),
+                end=end,
+            ),
+            "segments": SQL(
+                """
+                SELECT is_company, industry_id, COUNT(*) AS customers
+                  FROM active GROUP BY is_company, industry_id
+                """
+            ),
+            "penetration": SQL(
+                """
+                SELECT a.is_company, a.industry_id, b.categ_id, COUNT(*) AS buyers
+                  FROM active a JOIN bought b ON b.partner_id = a.partner_id
+                 GROUP BY a.is_company, a.industry_id, b.categ_id
+                """
+            ),
+            "candidates": self._candidates_query(wizard),
+        }
+        values = {
+            **self._standard_values(wizard),
+            "partner_id": SQL("c.partner_id"),
+            "categ_id": SQL("c.categ_id"),
+            "is_company": SQL("c.is_company"),
+            "industry_id": SQL("c.industry_id"),
+            "segment_customers": SQL("c.customers"),
+            "segment_share": SQL("100.0 * COALESCE(c.buyers, 0) / c.customers"),
+        }
+        from_clause = SQL(
+            """
+              FROM candidates c
+             WHERE NOT EXISTS (SELECT 1 FROM bought b
+                                WHERE b.partner_id = c.partner_id
+                                  AND b.categ_id = c.categ_id)
+            """
+        )
+        return self._insert(ctes, values, from_clause)
+
+    @api.model
+    def _candidates_query(self, wizard):
+        """(customer, category) pairs to check: the chosen categories for
+        every customer, or the categories the customer's segment usually buys."""
+        segment = SQL(
+            "pen.is_company = a.is_company"
+            " AND pen.industry_id IS NOT DISTINCT FROM a.industry_id"
+        )
+        if wizard.categ_ids:
+            return SQL(
+                """
+                SELECT a.*, s.customers, categ.id AS categ_id, pen.buyers
+                  FROM active a
+                  JOIN segments s ON s.is_company = a.is_company
+                   AND s.industry_id IS NOT DISTINCT FROM a.industry_id
+                 CROSS JOIN product_category categ
+                  LEFT JOIN penetration pen ON pen.categ_id = categ.id AND %(segment)s
+                 WHERE categ.id IN %(categories)s
+                """,
+                segment=segment,
+                categories=tuple(wizard.categ_ids.ids),
+            )
+        return SQL(
+            """
+            SELECT a.*, s.customers, pen.categ_id, pen.buyers
+              FROM active a
+              JOIN segments s ON s.is_company = a.is_company
+               AND s.industry_id IS NOT DISTINCT FROM a.industry_id
+              JOIN penetration pen ON %(segment)s
+             WHERE 100.0 * pen.buyers / s.customers >= %(threshold)s
+            """,
+            segment=segment,
+            threshold=wizard.gap_threshold,
+        )
