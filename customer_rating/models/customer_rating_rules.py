@@ -90,6 +90,20 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
+    def _return_lines(self):
+        """What a return is: a credit note line (alias `aml`, its move `am`)
+        linked to a sales order line (`l`) of an order (`o`) of a customer
+        (`p`), as a return or Odoo's invoicing of a smaller quantity creates."""
+        return SQL(
+            """account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line l ON l.id = rel.order_line_id
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id"""
+        )
+
+    @api.model
     def _posted_return(self):
         return SQL("am.move_type = 'out_refund' AND am.state = 'posted'")
 

@@ -51,12 +51,7 @@ WITH orders AS (
     SELECT p.commercial_partner_id AS partner_id,
            COUNT(DISTINCT am.id) AS return_count,
            SUM(%(returned)s) AS return_amount
-      FROM account_move_line aml
-      JOIN account_move am ON am.id = aml.move_id
-      JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-      JOIN sale_order_line l ON l.id = rel.order_line_id
-      JOIN sale_order o ON o.id = l.order_id
-      JOIN res_partner p ON p.id = o.partner_id
+      FROM %(return_lines)s
       JOIN %(currency_table)s ON account_currency_table.company_id = o.company_id
      WHERE %(posted_return)s AND o.id IN (%(readable)s)
      GROUP BY p.commercial_partner_id
@@ -252,6 +247,7 @@ class ResPartner(models.Model):
                 revenue=rules._order_revenue(),
                 profit=rules._order_profit(),
                 returned=rules._returned_amount(),
+                return_lines=rules._return_lines(),
                 posted_return=rules._posted_return(),
                 currency_table=rules._currency_table(companies, self.env.company),
                 readable=rules._readable_orders(partners),

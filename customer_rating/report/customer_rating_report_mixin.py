@@ -137,17 +137,13 @@ class CustomerRatingReportMixin(models.AbstractModel):
         their credit note between `date_from` and `date_to`."""
         return SQL(
             """
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-              JOIN sale_order_line l ON l.id = rel.order_line_id
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
+              FROM %(return_lines)s
               %(currency_join)s
              WHERE %(posted_return)s AND %(filter)s
                AND am.invoice_date >= %(date_from)s AND am.invoice_date <= %(date_to)s
             """,
             currency_join=self._currency_join(wizard, rules),
+            return_lines=rules._return_lines(),
             posted_return=rules._posted_return(),
             filter=self._order_filter(wizard, rules),
             date_from=date_from,

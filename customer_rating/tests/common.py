@@ -172,3 +172,10 @@ class CustomerRatingCommon(TransactionCase):
 
     def _rating(self, **values):
         return self._run("rating", **values)
+
+    def _orders_of(self, partner):
+        """The confirmed orders of a customer and its contacts."""
+        return self.env["sale.order"].search(
+            [("partner_id", "child_of", partner.ids), ("state", "=", "sale")],
+            order="date_order",
+        )

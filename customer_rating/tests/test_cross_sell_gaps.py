@@ -54,8 +54,3 @@ class TestCrossSellGaps(CustomerRatingCommon):
         gaps = self._gaps(categ_ids=[Command.set(self.tea.ids)])
         self.assertEqual(set(gaps), {(self.bob, self.tea), (self.acme, self.tea)})
         self.assertEqual(gaps[self.acme, self.tea].segment_share, 0.0)
-
-    def _orders_of(self, partner):
-        return self.env["sale.order"].search(
-            [("partner_id", "child_of", partner.ids), ("state", "=", "sale")]
-        )

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .common import TODAY, CustomerRatingCommon
@@ -21,12 +22,6 @@ CARD_FIELDS = [
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
 class TestCustomerCard(CustomerRatingCommon):
-    def _orders_of(self, partner):
-        return self.env["sale.order"].search(
-            [("partner_id", "child_of", partner.ids), ("state", "=", "sale")],
-            order="date_order",
-        )
-
     def test_sales_figures_and_rhythm(self):
         acme = self.acme
         orders = self._orders_of(acme)
@@ -118,7 +113,7 @@ class TestCustomerCard(CustomerRatingCommon):
             self.env,
             "cr_own_docs",
             groups="sales_team.group_sale_salesman",
-            company_ids=[(6, 0, (self.main | self.branch).ids)],
+            company_ids=[Command.set((self.main | self.branch).ids)],
         )
         own = self.env["sale.order"].create(
             {
@@ -126,7 +121,9 @@ class TestCustomerCard(CustomerRatingCommon):
                 "company_id": self.main.id,
                 "user_id": salesman.id,
                 "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1}
+                    )
                 ],
             }
         )
