@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 DEMO_TZ = "Europe/Brussels"
 
@@ -183,7 +184,6 @@ class CustomerRatingDemo(models.AbstractModel):
         partners = demo._demo_customers(
             rng, customers, companies, salespeople, pricelists
         )
-        demo._demo_loyalty_program(companies[0])
         promotion = demo._demo_promotion_program(companies[0])
         plans = demo._demo_order_plans(rng, partners, companies, orders, today, days)
         sale_orders = demo._demo_orders(rng, plans, sources, products, promotion)
@@ -195,6 +195,7 @@ class CustomerRatingDemo(models.AbstractModel):
             ),
         )
         demo._demo_archive_some(rng, partners, plans, today)
+        demo._demo_bonus_history(sale_orders)
         return sale_orders
 
     # Structure: branches, currency, price lists, teams, sources, products
@@ -347,35 +348,6 @@ class CustomerRatingDemo(models.AbstractModel):
             for product, cost in zip(products, costs, strict=True):
                 product.with_company(company).standard_price = cost
         return products
-
-    @api.model
-    def _demo_loyalty_program(self, company):
-        """Points on every order (1 point per unit spent), shared by the branches."""
-        return self.env["loyalty.program"].create(
-            {
-                "name": "Bonus Points (demo)",
-                "program_type": "loyalty",
-                "trigger": "auto",
-                "applies_on": "both",
-                "company_id": company.id,
-                "rule_ids": [
-                    Command.create(
-                        {"reward_point_mode": "money", "reward_point_amount": 1}
-                    )
-                ],
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount": 5,
-                            "discount_mode": "per_point",
-                            "required_points": 100,
-                            "discount_applicability": "order",
-                        }
-                    )
-                ],
-            }
-        )
 
     @api.model
     def _demo_promotion_program(self, company):
@@ -572,6 +544,38 @@ class CustomerRatingDemo(models.AbstractModel):
         for order, plan in zip(orders, plans, strict=True):
             order.date_order = plan["date"]
         return orders
+
+    @api.model
+    def _demo_bonus_history(self, orders):
+        """Date the bonus points as the orders (confirming stamped today),
+        then expire the old ones and tier the customers, as the daily crons
+        would have done."""
+        orders.flush_recordset(["date_order"])
+        history = self.env["loyalty.history"]
+        history.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE loyalty_history h
+                   SET date = o.date_order::date,
+                       expiration_date = CASE
+                           WHEN h.issued <> 0 AND program.bonus_expiry_months > 0
+                           THEN o.date_order::date
+                                + make_interval(months => program.bonus_expiry_months)
+                           END
+                  FROM sale_order o, loyalty_card card, loyalty_program program
+                 WHERE h.order_model = 'sale.order' AND h.order_id = o.id
+                   AND card.id = h.card_id AND program.id = card.program_id
+                   AND o.id IN %s
+                """,
+                tuple(orders.ids),
+            )
+        )
+        history.invalidate_model(["date", "expiration_date"])
+        cards = self.env["loyalty.card"].search([("is_customer_bonus", "=", True)])
+        cards._bonus_recompute()
+        cards._cron_expire_bonus_points()
+        self.env["customer.rating.tier"]._cron_retier()
 
     @api.model
     def _demo_order_vals(self, rng, plan, sources, products):

@@ -68,17 +68,26 @@ WITH orders AS (
        AND NOT aml.reconciled AND aml.company_id IN %(companies)s
        AND p.commercial_partner_id IN %(partners)s
      GROUP BY p.commercial_partner_id
+), bonus AS (
+    SELECT card.partner_id, SUM(card.points) AS bonus_balance
+      FROM loyalty_card card
+      JOIN loyalty_program program ON program.id = card.program_id
+     WHERE program.is_customer_bonus AND card.partner_id IN %(partners)s
+       AND program.company_id IN %(bonus_companies)s
+     GROUP BY card.partner_id
 )
 SELECT c.id AS partner_id, s.revenue, s.revenue_12m, s.profit, s.profit_12m,
        s.order_count, s.revenue / NULLIF(s.order_count, 0) AS average_ticket,
        s.first_purchase, s.last_purchase, s.weekday::int::text AS weekday,
        s.hour::int AS hour, s.user_id, r.rhythm,
-       ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue
+       ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue,
+       bonus.bonus_balance
   FROM res_partner c
   LEFT JOIN sales s ON s.partner_id = c.id
   LEFT JOIN rhythm r ON r.partner_id = c.id
   LEFT JOIN returns ret ON ret.partner_id = c.id
   LEFT JOIN debt d ON d.partner_id = c.id
+  LEFT JOIN bonus ON bonus.partner_id = c.id
  WHERE c.id IN %(partners)s
 """
 
@@ -190,6 +199,26 @@ class ResPartner(models.Model):
         groups=CARD_GROUP,
     )
 
+    customer_rating_bonus_balance = fields.Float(
+        "Bonus Points",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        help="Points on the customer's bonus cards",
+    )
+    customer_rating_tier_id = fields.Many2one(
+        "customer.rating.tier",
+        "Loyalty Tier",
+        company_dependent=True,
+        readonly=True,
+        help="Set every day from the customer's 12-month net revenue or profit.",
+    )
+    customer_rating_pricelist_pinned = fields.Boolean(
+        "Price List Pinned",
+        company_dependent=True,
+        help="The loyalty tiers do not change this customer's price list. Set "
+        "when a Customer Rating manager chooses a price list by hand.",
+    )
+
     @api.depends_context("company", "allowed_company_ids", "tz", "uid")
     def _compute_customer_rating_card(self):
         commercial = self.commercial_partner_id.filtered("id")
@@ -224,6 +253,7 @@ class ResPartner(models.Model):
             partner.customer_rating_return_amount = figures.get("return_amount", 0.0)
             partner.customer_rating_amount_due = figures.get("amount_due", 0.0)
             partner.customer_rating_amount_overdue = figures.get("amount_overdue", 0.0)
+            partner.customer_rating_bonus_balance = figures.get("bonus_balance", 0.0)
 
     @api.model
     def _customer_rating_card(self, partners):
@@ -254,6 +284,7 @@ class ResPartner(models.Model):
                 since=fields.Datetime.now() - relativedelta(years=1),
                 today=fields.Date.context_today(self),
                 companies=tuple(companies.ids),
+                bonus_companies=tuple((companies | companies.parent_id).ids),
                 partners=tuple(partners.ids),
             )
         )
@@ -263,6 +294,41 @@ class ResPartner(models.Model):
             }
             for row in self.env.cr.dictfetchall()
         }
+
+    def write(self, vals):
+        """A price list a Customer Rating manager sets by hand is pinned:
+        the loyalty tiers leave it alone."""
+        pricelist_fields = {
+            "property_product_pricelist",
+            "specific_property_product_pricelist",
+        }
+        if (
+            pricelist_fields & set(vals)
+            and "customer_rating_pricelist_pinned" not in vals
+            and not self.env.context.get("customer_rating_tiering")
+            and self.env.user.has_group("customer_rating.customer_rating_group_manager")
+        ):
+            vals = {**vals, "customer_rating_pricelist_pinned": True}
+        return super().write(vals)
+
+    def _customer_rating_tier(self, company):
+        """The loyalty tier of this customer in `company` (tiers belong to
+        the main company of a branch)."""
+        self.ensure_one()
+        # sudo: a branch salesperson may not read the main company's tiers;
+        # the tier only tells how many points an order earns.
+        return self.sudo().with_company(company.root_id).customer_rating_tier_id
+
+    def action_customer_rating_ledger(self):
+        """The bonus ledger of this customer, oldest line first."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_rating.loyalty_history_action_bonus_ledger"
+        )
+        action["domain"] = [
+            ("card_id.partner_id", "=", self.commercial_partner_id.id),
+            ("card_id.program_id.is_customer_bonus", "=", True),
+        ]
+        return action
 
     def action_customer_rating_orders(self):
         """The confirmed orders of this customer (and its contacts)."""

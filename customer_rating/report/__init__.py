@@ -5,3 +5,4 @@ from . import customer_rating_branch_line
 from . import customer_rating_buyer_line
 from . import customer_rating_discount_line
 from . import customer_rating_gap_line
+from . import customer_rating_bonus_line

@@ -179,3 +179,105 @@ class CustomerRatingCommon(TransactionCase):
             [("partner_id", "child_of", partner.ids), ("state", "=", "sale")],
             order="date_order",
         )
+
+
+class BonusCommon(TransactionCase):
+    """The customer bonus program installed by the module (1 point per unit
+    of untaxed amount, 12 months of validity), a customer company with two
+    contacts, and a product without taxes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.tz = "UTC"
+        cls.company = cls.env.company
+        cls.program = cls.env.ref("customer_rating.loyalty_program_customer_bonus")
+        cls.program.write({"bonus_points_rate": 1.0, "bonus_expiry_months": 12})
+        cls.reward = cls.program.reward_ids
+        cls.reward.write({"required_points": 100, "discount": 5})
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "CR Bonus USD", "company_id": False}
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "CR Bonus Widget",
+                "list_price": 100.0,
+                "standard_price": 60.0,
+                "taxes_id": False,
+                "invoice_policy": "order",
+            }
+        )
+        partner = cls.env["res.partner"]
+        cls.customer = partner.create({"name": "CR Bonus Co", "is_company": True})
+        cls.buyer = partner.create(
+            {"name": "CR Bonus Buyer", "parent_id": cls.customer.id}
+        )
+        cls.other_buyer = partner.create(
+            {"name": "CR Bonus Other Buyer", "parent_id": cls.customer.id}
+        )
+
+    @classmethod
+    def _quotation(cls, partner, quantity, company=None, price=None):
+        company = company or cls.company
+        line = {"product_id": cls.product.id, "product_uom_qty": quantity}
+        if price is not None:
+            line["price_unit"] = price
+        return (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "pricelist_id": cls.pricelist.id,
+                    "order_line": [Command.create(line)],
+                }
+            )
+        )
+
+    @classmethod
+    def _confirmed(cls, partner, quantity, company=None, price=None):
+        order = cls._quotation(partner, quantity, company, price)
+        order.action_confirm()
+        return order
+
+    def _card(self, partner=None, program=None):
+        return self.env["loyalty.card"].search(
+            [
+                ("program_id", "=", (program or self.program).id),
+                ("partner_id", "=", (partner or self.customer).id),
+            ]
+        )
+
+    def _ledger(self, card):
+        return self.env["loyalty.history"].search(
+            [("card_id", "=", card.id)], order="id"
+        )
+
+    def _assert_balance_is_ledger(self, card):
+        ledger = self._ledger(card)
+        self.assertAlmostEqual(
+            card.points, sum(ledger.mapped("issued")) - sum(ledger.mapped("used"))
+        )
+
+    def _claim(self, order, card):
+        """Claim the program's reward with `card`, as the Rewards button does."""
+        result = order._apply_program_reward(self.reward, card)
+        self.assertNotIn("error", result)
+
+    def _refund(self, order, quantity):
+        """Invoice the order and post a credit note for `quantity` units."""
+        invoice = order._create_invoices()
+        invoice.action_post()
+        line = order.order_line.filtered(lambda line: not line.is_reward_line)
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": order.partner_invoice_id.id,
+                "invoice_line_ids": [
+                    Command.create(line._prepare_invoice_line(quantity=quantity))
+                ],
+            }
+        )
+        credit_note.action_post()
+        return credit_note

@@ -14,6 +14,7 @@ REPORTS = [
     ("buyers", "Buyers of products"),
     ("discounts", "Discounts"),
     ("gaps", "Cross-sell gaps"),
+    ("bonus", "Bonus points"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
@@ -22,6 +23,7 @@ REPORT_MODELS = {
     "buyers": "customer.rating.buyer.line",
     "discounts": "customer.rating.discount.line",
     "gaps": "customer.rating.gap.line",
+    "bonus": "customer.rating.bonus.line",
 }
 PERIODS = [
     ("this_month", "This month"),

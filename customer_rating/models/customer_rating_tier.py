@@ -1,0 +1,228 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, format_amount
+
+
+class CustomerRatingTier(models.Model):
+    """A loyalty tier (Bronze, Silver, Gold...) of a company and its branches.
+
+    A customer is in the tier with the highest threshold that their rolling
+    12-month measure (net revenue or profit, as the company's setting says)
+    reaches. The tier multiplies the bonus points they earn and gives them
+    its price list, unless a manager pinned their price list."""
+
+    _name = "customer.rating.tier"
+    _description = "Customer Loyalty Tier"
+    _order = "company_id, threshold, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company.root_id,
+        domain=[("parent_id", "=", False)],
+        help="Tiers of a company apply to its branches too.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    threshold = fields.Monetary(
+        "Minimum Amount",
+        help="The customer's net revenue or profit over the last 12 months "
+        "(in the company's currency) from which they are in this tier.",
+    )
+    points_multiplier = fields.Float(
+        default=1.0, help="Bonus points earned are multiplied by this factor."
+    )
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        "Price List",
+        check_company=True,
+        help="Given to the customers of this tier, in the company and its "
+        "branches, unless their price list is pinned.",
+    )
+    partner_count = fields.Integer("Customers", compute="_compute_partner_count")
+
+    _sql_constraints = [
+        (
+            "threshold_company_uniq",
+            "unique (company_id, threshold)",
+            "Two tiers of a company cannot have the same minimum amount.",
+        ),
+    ]
+
+    @api.constrains("threshold", "points_multiplier", "company_id")
+    def _check_values(self):
+        for tier in self:
+            if tier.threshold < 0 or tier.points_multiplier < 0:
+                raise ValidationError(
+                    _("A tier's minimum amount and multiplier cannot be negative.")
+                )
+            if tier.company_id.parent_id:
+                raise ValidationError(
+                    _(
+                        "Tiers belong to a main company and apply to its "
+                        "branches: choose %s.",
+                        tier.company_id.root_id.name,
+                    )
+                )
+
+    def _compute_partner_count(self):
+        for tier in self:
+            tier.partner_count = (
+                self.env["res.partner"]
+                .with_company(tier.company_id)
+                .search_count([("customer_rating_tier_id", "=", tier.id)])
+            )
+
+    def action_open_customers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("customer_rating_tier_id", "=", self.id)],
+            "context": {"allowed_company_ids": [self.company_id.id]},
+        }
+
+    @api.model
+    def action_retier(self):
+        """Re-tier the customers of the main companies of the active
+        companies now, as the daily cron does."""
+        companies = self.env.companies.root_id
+        changed = sum(self._retier(company) for company in companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("%s customers changed tier.", changed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _cron_retier(self):
+        for company in self.search([]).company_id:
+            self._retier(company)
+
+    @api.model
+    def _retier(self, company):
+        """Put every customer of `company` (a main company) in the tier its
+        rolling 12-month measure reaches, and set its price list in the
+        company and its branches. Return how many customers changed tier."""
+        tiers = self.with_company(company).search([("company_id", "=", company.id)])
+        partner_model = self.env["res.partner"].with_company(company)
+        measures = self._tier_measures(company)
+        tiered = partner_model.search([("customer_rating_tier_id", "!=", False)])
+        partners = tiered | partner_model.browse(measures)
+        changes = {}
+        for partner in partners:
+            tier = tiers._tier_for(measures.get(partner.id, 0.0))
+            if tier != partner.customer_rating_tier_id:
+                changes[partner] = tier
+        self._apply_tiers(company, changes, measures)
+        return len(changes)
+
+    def _tier_for(self, amount):
+        """The tier with the highest threshold that `amount` reaches."""
+        reached = self.filtered(lambda tier: tier.threshold <= amount)
+        return reached.sorted("threshold")[-1:]
+
+    @api.model
+    def _apply_tiers(self, company, changes, measures):
+        family = self.env["res.company"].search([("id", "child_of", company.id)])
+        partner_model = self.env["res.partner"].with_context(
+            customer_rating_tiering=True
+        )
+        by_tier = {}
+        for partner, tier in changes.items():
+            by_tier.setdefault(tier, partner_model.browse())
+            by_tier[tier] |= partner
+        for tier, partners in by_tier.items():
+            partners.with_company(company).customer_rating_tier_id = tier
+            unpinned = partners.with_company(company).filtered(
+                lambda p: not p.customer_rating_pricelist_pinned
+            )
+            for branch in family:
+                unpinned.with_company(
+                    branch
+                ).specific_property_product_pricelist = tier.pricelist_id
+        self._log_tier_changes(company, changes, measures)
+
+    @api.model
+    def _log_tier_changes(self, company, changes, measures):
+        basis = dict(
+            company._fields["customer_rating_tier_basis"]._description_selection(
+                self.env
+            )
+        )[company.customer_rating_tier_basis]
+        bodies = {}
+        for partner, tier in changes.items():
+            amount = format_amount(
+                self.env, measures.get(partner.id, 0.0), company.currency_id
+            )
+            bodies[partner.id] = Markup("%s") % _(
+                "Loyalty tier (%(company)s): %(tier)s, %(basis)s over 12 months "
+                "%(amount)s.",
+                company=company.name,
+                tier=tier.name or _("none"),
+                basis=basis.lower(),
+                amount=amount,
+            )
+        if bodies:
+            self.env["res.partner"].browse(bodies)._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _tier_measures(self, company):
+        """Each customer's rolling 12-month measure in `company` and its
+        branches, in the company's currency: net revenue (revenue less
+        returns) or profit (less the profit of returns)."""
+        rules = self.env["customer.rating.rules"]
+        family = self.env["res.company"].search([("id", "child_of", company.id)])
+        start = fields.Date.context_today(self) - relativedelta(months=12)
+        profit = company.customer_rating_tier_basis == "profit"
+        for model in ("sale.order", "account.move", "account.move.line", "res.partner"):
+            self.env[model].flush_model()
+        currency_join = SQL(
+            "JOIN %s ON account_currency_table.company_id = o.company_id",
+            rules._currency_table(family, company),
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, SUM(amount) FROM (
+                    SELECT p.commercial_partner_id AS partner_id, %(sold)s AS amount
+                      FROM sale_order o
+                      JOIN res_partner p ON p.id = o.partner_id
+                      %(currency_join)s
+                     WHERE %(counted)s AND o.company_id IN %(family)s
+                       AND o.date_order >= %(start)s
+                    UNION ALL
+                    SELECT p.commercial_partner_id, -%(returned)s
+                      FROM %(return_lines)s
+                      %(currency_join)s
+                     WHERE %(posted_return)s AND %(counted)s
+                       AND o.company_id IN %(family)s AND am.invoice_date >= %(start)s
+                ) moves
+                GROUP BY partner_id
+                """,
+                sold=rules._order_profit() if profit else rules._order_revenue(),
+                returned=rules._returned_profit()
+                if profit
+                else rules._returned_amount(),
+                currency_join=currency_join,
+                counted=rules._counted_order(),
+                family=tuple(family.ids),
+                start=start,
+                return_lines=rules._return_lines(),
+                posted_return=rules._posted_return(),
+            )
+        )
+        return dict(rows)

@@ -1,0 +1,101 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerRatingBonusLine(models.TransientModel):
+    """Bonus points of a customer at a branch: issued, used and expired in
+    the period, and the balance at its end. The branch of a ledger line is
+    its order's company, else the program's: balances add up across
+    branches to the customer's balance."""
+
+    _name = "customer.rating.bonus.line"
+    _description = "Customer Rating bonus points"
+    _inherit = "customer.rating.report.mixin"
+    _order = "balance desc, id"
+    _rec_name = "partner_id"
+    _report_sources = (
+        "sale.order",
+        "res.partner",
+        "loyalty.history",
+        "loyalty.card",
+        "loyalty.program",
+    )
+
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    branch_id = fields.Many2one("res.company", readonly=True)
+    tier_id = fields.Many2one("customer.rating.tier", "Loyalty Tier", readonly=True)
+    issued = fields.Float(readonly=True, help="Points earned, net of reversals")
+    used = fields.Float(readonly=True, help="Points redeemed, net of reversals")
+    expired = fields.Float(readonly=True)
+    balance = fields.Float(
+        "Balance at End", readonly=True, help="Points held at the end of the period"
+    )
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            "partner_id",
+            "branch_id",
+            "tier_id",
+            "issued",
+            "used",
+            "expired",
+            "balance",
+        ]
+
+    @api.model
+    def _report_context(self, wizard):
+        return {
+            "pivot_row_groupby": ["partner_id"],
+            "pivot_column_groupby": ["branch_id"],
+            "pivot_measures": ["issued", "used", "expired", "balance"],
+        }
+
+    @api.model
+    def _query(self, wizard):
+        in_period = SQL(
+            "h.date >= %s AND h.date <= %s", wizard.date_from, wizard.date_to
+        )
+        expiry = SQL("h.bonus_move_type = 'expiry'")
+        values = {
+            **self._standard_values(wizard),
+            "partner_id": SQL("p.commercial_partner_id"),
+            "branch_id": SQL("COALESCE(o.company_id, program.company_id)"),
+            "tier_id": SQL(
+                "(MIN(cp.customer_rating_tier_id ->> %s))::int",
+                str(wizard.company_id.root_id.id),
+            ),
+            "issued": SQL("COALESCE(SUM(h.issued) FILTER (WHERE %s), 0)", in_period),
+            "used": SQL(
+                "COALESCE(SUM(h.used) FILTER (WHERE %s AND NOT %s), 0)",
+                in_period,
+                expiry,
+            ),
+            "expired": SQL(
+                "COALESCE(SUM(h.used) FILTER (WHERE %s AND %s), 0)", in_period, expiry
+            ),
+            "balance": SQL(
+                "ROUND(SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0))::numeric, 2)"
+            ),
+        }
+        from_clause = SQL(
+            """
+              FROM loyalty_history h
+              JOIN loyalty_card card ON card.id = h.card_id
+              JOIN loyalty_program program ON program.id = card.program_id
+              JOIN res_partner p ON p.id = card.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              LEFT JOIN sale_order o
+                     ON h.order_model = 'sale.order' AND o.id = h.order_id
+             WHERE program.is_customer_bonus AND h.date <= %(date_to)s
+               AND COALESCE(o.company_id, program.company_id) IN %(companies)s
+             GROUP BY p.commercial_partner_id, COALESCE(o.company_id, program.company_id)
+            HAVING bool_or(%(in_period)s)
+                OR SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) <> 0
+            """,
+            date_to=wizard.date_to,
+            companies=tuple(wizard._effective_companies().ids),
+            in_period=in_period,
+        )
+        return self._insert({}, values, from_clause)
