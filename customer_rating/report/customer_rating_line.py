@@ -49,6 +49,10 @@ class CustomerRatingLine(models.TransientModel):
     )
     pricelist_id = fields.Many2one("product.pricelist", "Price List", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    tier_id = fields.Many2one("customer.rating.tier", "Loyalty Tier", readonly=True)
+    bonus_balance = fields.Float(
+        "Bonus Points", readonly=True, help="The customer's bonus points today"
+    )
     home_company_id = fields.Many2one(
         "res.company",
         "Home Branch",
@@ -89,6 +93,8 @@ class CustomerRatingLine(models.TransientModel):
             "last_purchase",
             "days_since_last",
             "pricelist_id",
+            "tier_id",
+            "bonus_balance",
             "user_id",
             "home_company_id",
         ]
@@ -106,6 +112,7 @@ class CustomerRatingLine(models.TransientModel):
             ),
             "customers": self._customers_query(wizard),
             "ranked": self._ranked_query(),
+            "bonus": self._bonus_query(wizard),
         }
         from_clause = SQL(
             """
@@ -114,6 +121,7 @@ class CustomerRatingLine(models.TransientModel):
               LEFT JOIN product_pricelist ppl
                      ON ppl.id = (p.specific_property_product_pricelist
                                   ->> %(company)s)::int
+              LEFT JOIN bonus ON bonus.partner_id = cur.partner_id
              WHERE cur.is_current AND (%(top)s = 0 OR cur.rank <= %(top)s)
             """,
             company=str(wizard.company_id.id),
@@ -143,9 +151,27 @@ class CustomerRatingLine(models.TransientModel):
             "last_purchase": SQL("cur.last_purchase"),
             "days_since_last": SQL("%s - cur.last_purchase::date", wizard.date_to),
             "pricelist_id": SQL("ppl.id"),
+            "tier_id": SQL(
+                "(p.customer_rating_tier_id ->> %s)::int",
+                str(wizard.company_id.root_id.id),
+            ),
+            "bonus_balance": SQL("bonus.points"),
             "user_id": SQL("p.user_id"),
             "home_company_id": SQL("cur.home_company_id"),
         }
+
+    @api.model
+    def _bonus_query(self, wizard):
+        """Points on each customer's cards of the bonus program of the report
+        company (its own or its main company's)."""
+        program = self.env["loyalty.program"]._bonus_program_for(wizard.company_id)
+        return SQL(
+            """
+            SELECT partner_id, SUM(points) AS points
+              FROM loyalty_card WHERE program_id = %s GROUP BY partner_id
+            """,
+            program.id or 0,
+        )
 
     @api.model
     def _sales_per_customer_query(self, wizard, rules):

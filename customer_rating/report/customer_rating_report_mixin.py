@@ -28,6 +28,7 @@ class CustomerRatingReportMixin(models.AbstractModel):
         "product.product",
         "product.template",
         "product.pricelist.item",
+        "loyalty.card",
     )
 
     @api.model

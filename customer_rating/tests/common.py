@@ -267,10 +267,11 @@ class BonusCommon(TransactionCase):
 
     def _refund(self, order, quantity):
         """Invoice the order and post a credit note for `quantity` units."""
+        order = order.with_company(order.company_id)
         invoice = order._create_invoices()
         invoice.action_post()
         line = order.order_line.filtered(lambda line: not line.is_reward_line)
-        credit_note = self.env["account.move"].create(
+        credit_note = order.env["account.move"].create(
             {
                 "move_type": "out_refund",
                 "partner_id": order.partner_invoice_id.id,
