@@ -48,13 +48,13 @@ class CustomerRatingTier(models.Model):
     )
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
 
-    _sql_constraints = [
+    _sql_constraints = (
         (
             "threshold_company_uniq",
             "unique (company_id, threshold)",
             "Two tiers of a company cannot have the same minimum amount.",
         ),
-    ]
+    )
 
     @api.constrains("threshold", "points_multiplier", "company_id")
     def _check_values(self):

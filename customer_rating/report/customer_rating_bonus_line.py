@@ -90,7 +90,8 @@ class CustomerRatingBonusLine(models.TransientModel):
                      ON h.order_model = 'sale.order' AND o.id = h.order_id
              WHERE program.is_customer_bonus AND h.date <= %(date_to)s
                AND COALESCE(o.company_id, program.company_id) IN %(companies)s
-             GROUP BY p.commercial_partner_id, COALESCE(o.company_id, program.company_id)
+             GROUP BY p.commercial_partner_id,
+                      COALESCE(o.company_id, program.company_id)
             HAVING bool_or(%(in_period)s)
                 OR SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) <> 0
             """,

@@ -5,7 +5,7 @@ from datetime import timedelta
 import openpyxl
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import BonusCommon
@@ -150,5 +150,5 @@ class TestBonusCompanies(BonusCommon):
         self.assertFalse(self.customer.with_user(user).customer_rating_bonus_balance)
 
     def test_one_bonus_program_per_company(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.other_program.copy()

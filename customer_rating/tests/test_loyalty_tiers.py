@@ -3,6 +3,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import BonusCommon
@@ -130,7 +131,7 @@ class TestLoyaltyTiers(BonusCommon):
         )
 
     def test_tiers_belong_to_a_main_company(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.env["customer.rating.tier"].create(
                 {"name": "Branch tier", "company_id": self.branch.id, "threshold": 5}
             )
