@@ -8,3 +8,23 @@ def post_init_hook(env):
         "UPDATE loyalty_history SET date = create_date::date"
         " WHERE create_date IS NOT NULL AND bonus_move_type IS NULL"
     )
+
+
+def uninstall_hook(env):
+    """Keep the bonus program and the tier price lists when the module goes:
+    customers keep their cards, points and price lists."""
+    env["ir.model.data"].search(
+        [
+            ("module", "=", "customer_rating"),
+            (
+                "model",
+                "in",
+                (
+                    "loyalty.program",
+                    "loyalty.reward",
+                    "product.pricelist",
+                    "product.pricelist.item",
+                ),
+            ),
+        ]
+    ).unlink()

@@ -168,7 +168,7 @@ class CustomerRatingTier(models.Model):
             amount = format_amount(
                 self.env, measures.get(partner.id, 0.0), company.currency_id
             )
-            bodies[partner.id] = Markup("%s") % _(
+            bodies[partner.id] = Markup("%s") % self.env._(
                 "Loyalty tier (%(company)s): %(tier)s, %(basis)s over 12 months "
                 "%(amount)s.",
                 company=company.name,

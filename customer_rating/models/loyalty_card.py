@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -143,6 +143,7 @@ class LoyaltyCard(models.Model):
         cards = self.browse(self._bonus_cards_with_expired_points(today))
         cards._bonus_lock()
         expired = self._bonus_expired_points(cards, today)
+        description = self.env._("Points expired")
         self.env["loyalty.history"].create(
             [
                 {
@@ -150,7 +151,7 @@ class LoyaltyCard(models.Model):
                     "bonus_move_type": "expiry",
                     "date": today,
                     "used": points,
-                    "description": _("Points expired"),
+                    "description": description,
                 }
                 for card_id, points in expired.items()
             ]

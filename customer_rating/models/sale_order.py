@@ -100,10 +100,11 @@ class SaleOrder(models.Model):
 
     def _bonus_orders_by_program(self):
         orders_by_program = defaultdict(lambda: self.env["sale.order"])
-        for order in self.filtered(lambda o: o.state == "sale"):
-            program = self.env["loyalty.program"]._bonus_program_for(order.company_id)
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        for company, orders in confirmed.grouped("company_id").items():
+            program = self.env["loyalty.program"]._bonus_program_for(company)
             if program:
-                orders_by_program[program] |= order
+                orders_by_program[program] |= orders
         return orders_by_program
 
     def _bonus_points_earned(self, program):
