@@ -29,6 +29,7 @@
         "report/customer_rating_gap_line_views.xml",
         "wizards/customer_rating_wizard_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
