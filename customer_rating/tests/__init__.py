@@ -7,3 +7,4 @@ from . import test_discounts
 from . import test_product_buyers
 from . import test_security
 from . import test_retention_detection
+from . import test_call_back_cron
