@@ -70,14 +70,6 @@ class CustomerRatingCallback(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     total_spent = fields.Monetary(readonly=True)
 
-    _sql_constraints = [
-        (
-            "outcome_when_done",
-            "CHECK(state != 'done' OR outcome IS NOT NULL)",
-            "A done call-back has an outcome.",
-        ),
-    ]
-
     def action_close(self):
         """Ask for the outcome of these call-backs."""
         if self.filtered(lambda callback: callback.state != "open"):
@@ -212,8 +204,9 @@ class CustomerRatingCallback(models.Model):
     @api.model
     def _assignees(self, rows):
         """{customer id: user}: the customer's salesperson, else the leader
-        of the sales team of their last order, else the fallback user of Settings; the first
-        of them who can read the customer, else the cron's own user."""
+        of the sales team of their last order, else the fallback user of
+        Settings; the first of them who can read the customer, else the
+        cron's own user."""
         partners = self.env["res.partner"].browse([row["partner_id"] for row in rows])
         fallback = self._fallback_user()
         readable = {}

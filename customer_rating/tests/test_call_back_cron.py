@@ -120,7 +120,7 @@ class TestCallBackCron(RetentionCommon):
         to_call = len(self.Callback._customers_to_call_back())
         self.assertGreaterEqual(to_call, 2)
         cron, progress = cron._add_progress()
-        callback = self.Callback.with_context(cron.env.context)
+        callback = self.Callback.with_context(**cron.env.context)
         self.assertEqual(callback._cron_schedule_call_backs(batch_size=1), 1)
         self.assertEqual((progress.done, progress.remaining), (1, to_call - 1))
         self.assertEqual(
@@ -170,7 +170,7 @@ class TestCallBackCron(RetentionCommon):
         wizard = Form(
             self.env[action["res_model"]]
             .with_user(self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         wizard.outcome = "price"
         wizard.reason_id = reason
