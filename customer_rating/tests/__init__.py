@@ -8,3 +8,4 @@ from . import test_product_buyers
 from . import test_security
 from . import test_retention_detection
 from . import test_call_back_cron
+from . import test_retention_reports

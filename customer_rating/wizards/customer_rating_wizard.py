@@ -14,6 +14,10 @@ REPORTS = [
     ("buyers", "Buyers of products"),
     ("discounts", "Discounts"),
     ("gaps", "Cross-sell gaps"),
+    ("lost", "Lost customers"),
+    ("churn", "Churn reasons"),
+    ("retention", "Retention per salesperson"),
+    ("visits", "Visit patterns"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
@@ -22,6 +26,10 @@ REPORT_MODELS = {
     "buyers": "customer.rating.buyer.line",
     "discounts": "customer.rating.discount.line",
     "gaps": "customer.rating.gap.line",
+    "lost": "customer.rating.lost.line",
+    "churn": "customer.rating.churn.line",
+    "retention": "customer.rating.retention.line",
+    "visits": "customer.rating.visit.line",
 }
 PERIODS = [
     ("this_month", "This month"),
