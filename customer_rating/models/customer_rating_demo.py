@@ -15,6 +15,8 @@ import pytz
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from .customer_rating_callback import OUTCOMES
+
 DEMO_TZ = "Europe/Brussels"
 
 BRANCH_NAMES = ["North Branch", "Downtown Branch", "Airport Branch"]
@@ -197,6 +199,22 @@ class CustomerRatingDemo(models.AbstractModel):
         demo._demo_archive_some(rng, partners, plans, today)
         demo._demo_bonus_history(sale_orders)
         return sale_orders
+
+    @api.model
+    def _demo_call_backs(self, seed=42):
+        """Call back the customers at risk today, as the daily cron does,
+        and close half of the call-backs with an outcome, so that the churn
+        report has something to show."""
+        rng = random.Random(seed)
+        callbacks = self.env["customer.rating.callback"]
+        while callbacks._cron_schedule_call_backs():
+            continue
+        reasons = self.env["customer.rating.churn.reason"].search([])
+        for callback in callbacks.search([("state", "=", "open")], order="id"):
+            if rng.random() < 0.5:
+                outcome = rng.choice(OUTCOMES[1:])[0]
+                fitting = reasons.filtered(lambda r, o=outcome: r.outcome in (False, o))
+                callback._close(outcome, rng.choice(fitting) if fitting else None)
 
     # Structure: branches, currency, price lists, teams, sources, products
 

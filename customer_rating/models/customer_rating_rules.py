@@ -7,13 +7,69 @@ line, and Odoo's `account_currency_table` (joined on the order's company),
 which converts a company's currency into the report currency.
 """
 
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # A customer is in class A while the customers ranked before them make less
 # than 80% of the measure, in class B below 95%, in class C after that.
 PARETO_A = 0.80
 PARETO_B = 0.95
+
+# Retention defaults, overridden in Settings (ir.config_parameter).
+RETENTION_DEFAULTS = {
+    "customer_rating.at_risk_factor": 2.0,
+    "customer_rating.lost_factor": 4.0,
+    "customer_rating.default_gap": 60,
+}
+
+RETENTION_QUERY = """
+WITH retention_orders AS (
+    SELECT p.commercial_partner_id AS partner_id, o.company_id, o.user_id,
+           o.team_id, o.date_order, %(revenue)s AS revenue, %(day)s AS day
+      FROM sale_order o
+      JOIN res_partner p ON p.id = o.partner_id
+      JOIN %(currency_table)s ON account_currency_table.company_id = o.company_id
+     WHERE %(counted)s AND o.company_id IN %(companies)s
+       AND o.date_order < %(end)s AND %(day)s <= %(at)s
+), dated AS (
+    SELECT *, MAX(day) OVER (PARTITION BY partner_id) AS last_day
+      FROM retention_orders
+), customers AS (
+    SELECT partner_id, COUNT(*) AS order_count, MIN(day) AS first_purchase,
+           MAX(day) AS last_purchase, SUM(revenue) AS total_spent,
+           SUM(revenue) FILTER (WHERE day > last_day - 365) AS spent_12m,
+           (array_agg(company_id ORDER BY date_order DESC))[1] AS company_id,
+           (array_agg(user_id ORDER BY date_order DESC))[1] AS last_user_id,
+           (array_agg(team_id ORDER BY date_order DESC))[1] AS last_team_id
+      FROM dated GROUP BY partner_id
+), gaps AS (
+    SELECT partner_id, day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day)
+           AS gap
+      FROM (SELECT DISTINCT partner_id, day FROM retention_orders) visits
+), rhythms AS (
+    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+      FROM gaps WHERE gap IS NOT NULL GROUP BY partner_id
+)
+SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
+       c.last_team_id AS team_id, c.order_count,
+       c.first_purchase, c.last_purchase, c.total_spent, c.spent_12m,
+       r.median_gap, g.rhythm, %(at)s - c.last_purchase AS days_since,
+       d.at_risk_date, d.lost_date,
+       CASE WHEN %(at)s >= d.lost_date THEN 'lost'
+            WHEN %(at)s >= d.at_risk_date THEN 'at_risk'
+            ELSE 'active' END AS status
+  FROM customers c
+  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active
+  LEFT JOIN rhythms r ON r.partner_id = c.partner_id
+ CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
+ CROSS JOIN LATERAL (
+       SELECT c.last_purchase + (floor(%(at_risk)s * g.rhythm)::int + 1)
+              AS at_risk_date,
+              c.last_purchase + (floor(%(lost)s * g.rhythm)::int + 1) AS lost_date
+       ) d
+"""
 
 
 class CustomerRatingRules(models.AbstractModel):
@@ -184,3 +240,52 @@ class CustomerRatingRules(models.AbstractModel):
             ]
         )
         return query.subselect()
+
+    @api.model
+    def _retention_settings(self):
+        """The retention thresholds of Settings: k (at risk factor), the lost
+        factor and the default gap in days."""
+        params = self.env["ir.config_parameter"].sudo()  # reading settings only
+        return {
+            key.split(".")[1]: type(default)(params.get_param(key) or default)
+            for key, default in RETENTION_DEFAULTS.items()
+        }
+
+    @api.model
+    def _retention_query(self, companies, report_company, at, tz):
+        """Where each customer stands on day `at` (a date in the time zone
+        `tz`), from the counted orders of `companies` up to that day, with
+        one query: an SQL SELECT of one row per customer.
+
+        The rule, in plain words: a customer's *rhythm* is the median number
+        of days between two consecutive days they ordered on (a customer who
+        ordered on one day only gets the default gap of Settings). A customer
+        is *at risk* when the days since their last purchase exceed k times
+        their rhythm (k = 2 by default), and *lost* when they exceed the lost
+        factor times their rhythm (4 by default). Otherwise, they are
+        *active*. Archived customers are left out; contacts roll up into
+        their commercial partner.
+
+        Columns: partner_id, company_id (the branch of the last order),
+        user_id (the customer's salesperson, else the one of the last
+        order), team_id (the sales team of the last order), order_count, first_purchase,
+        last_purchase, total_spent and spent_12m (the 12 months up to the
+        last purchase; in `report_company`'s currency), median_gap (NULL for
+        one day of orders), rhythm, days_since, at_risk_date and lost_date
+        (the first days the customer is at risk, lost) and status (active,
+        at_risk or lost)."""
+        settings = self._retention_settings()
+        return SQL(
+            RETENTION_QUERY,
+            revenue=self._order_revenue(),
+            currency_table=self._currency_table(companies, report_company),
+            counted=self._counted_order(),
+            companies=tuple(companies.ids),
+            day=SQL("(o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", tz),
+            # any time zone's `at` ends before this UTC bound (uses the index)
+            end=fields.Datetime.to_datetime(at) + timedelta(days=2),
+            at=at,
+            at_risk=settings["at_risk_factor"],
+            lost=settings["lost_factor"],
+            default_gap=settings["default_gap"],
+        )

@@ -1,10 +1,66 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
+    """Customer Rating settings: loyalty tiers, and the retention thresholds
+    (see `customer.rating.rules._retention_query`)."""
+
     _inherit = "res.config.settings"
 
     customer_rating_tier_basis = fields.Selection(
         related="company_id.customer_rating_tier_basis", readonly=False
     )
+    customer_rating_at_risk_factor = fields.Float(
+        "At Risk After (x Rhythm)",
+        config_parameter="customer_rating.at_risk_factor",
+        default=2.0,
+        help="A customer is at risk when the days since their last purchase exceed "
+        "this many times their usual rhythm (median days between orders).",
+    )
+    customer_rating_lost_factor = fields.Float(
+        "Lost After (x Rhythm)",
+        config_parameter="customer_rating.lost_factor",
+        default=4.0,
+        help="A customer is lost when the days since their last purchase exceed "
+        "this many times their usual rhythm.",
+    )
+    customer_rating_default_gap = fields.Integer(
+        "Default Rhythm (Days)",
+        config_parameter="customer_rating.default_gap",
+        default=60,
+        help="The rhythm of customers who ordered on one day only.",
+    )
+    customer_rating_callback_user_id = fields.Many2one(
+        "res.users",
+        "Call-backs Fallback User",
+        config_parameter="customer_rating.callback_user_id",
+        domain=[("share", "=", False)],
+        help="Gets the call-backs of customers who have neither a salesperson nor "
+        "a sales team leader able to read them.",
+    )
+
+    @api.constrains(
+        "customer_rating_at_risk_factor",
+        "customer_rating_lost_factor",
+        "customer_rating_default_gap",
+    )
+    def _check_customer_rating_retention(self):
+        for settings in self:
+            if settings.customer_rating_at_risk_factor <= 0:
+                raise ValidationError(
+                    self.env._("The at risk factor must be positive.")
+                )
+            if settings.customer_rating_lost_factor <= (
+                settings.customer_rating_at_risk_factor
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The lost factor must be larger than the at risk factor."
+                    )
+                )
+            if settings.customer_rating_default_gap <= 0:
+                raise ValidationError(
+                    self.env._("The default rhythm must be at least one day.")
+                )

@@ -21,6 +21,7 @@ class SaleOrder(models.Model):
         self._bonus_check_redemptions()
         res = super().action_confirm()
         self._bonus_accrue()
+        self._close_call_backs()
         return res
 
     def _action_cancel(self):
@@ -223,3 +224,26 @@ class SaleOrder(models.Model):
             if line.move_id.move_type == "out_refund" and line.move_id.state == "posted"
         )
         return min(max(refunded / total, 0.0), 1.0)
+
+    def _close_call_backs(self):
+        """A customer who buys again came back: close their open call-back."""
+        # sudo: the call-back may be another salesperson's; the confirmation
+        # the user was allowed to do closes it, with fixed values only
+        callbacks = (
+            self.env["customer.rating.callback"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "open"),
+                    ("partner_id", "in", self.partner_id.commercial_partner_id.ids),
+                ]
+            )
+        )
+        for order in self:
+            customer_callbacks = callbacks.filtered(
+                lambda callback, order=order: (
+                    callback.partner_id == order.partner_id.commercial_partner_id
+                    and callback.state == "open"
+                )
+            )
+            customer_callbacks._close("came_back", order=order)

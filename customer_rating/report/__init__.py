@@ -6,3 +6,8 @@ from . import customer_rating_buyer_line
 from . import customer_rating_discount_line
 from . import customer_rating_gap_line
 from . import customer_rating_bonus_line
+from . import customer_rating_retention_mixin
+from . import customer_rating_lost_line
+from . import customer_rating_churn_line
+from . import customer_rating_retention_line
+from . import customer_rating_visit_line

@@ -6,3 +6,6 @@ from . import test_demo_data
 from . import test_discounts
 from . import test_product_buyers
 from . import test_security
+from . import test_retention_detection
+from . import test_call_back_cron
+from . import test_retention_reports

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date, datetime
+import itertools
+import math
+import statistics
+from datetime import date, datetime, timedelta
 
 from odoo import Command
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 
 TODAY = date(2026, 6, 15)
 
@@ -282,3 +285,152 @@ class BonusCommon(TransactionCase):
         )
         credit_note.action_post()
         return credit_note
+
+
+class RetentionCommon(TransactionCase):
+    """Customers with their own rhythms, seen on TODAY (2026-06-15) with the
+    default thresholds (at risk after 2x the rhythm, lost after 4x, a
+    60-day rhythm for one day of orders):
+
+    - Ana buys every 30 days (one order through her contact), last on
+      2026-04-05: at risk; a cancelled order of 2026-06-10 does not count;
+    - Ben bought every 10 days until 2025-10-21: lost;
+    - Cleo buys every 2 weeks, last on 2026-06-01: active;
+    - Dan ordered once, on 2026-01-20, has no salesperson, and his orders'
+      team has a leader: at risk on the default rhythm;
+    - Eva is archived, on Ana's rhythm: left out."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.tz = "UTC"
+        cls.main = cls.env.company
+        cls.branch = cls.env["res.company"].create(
+            {"name": "CR Retention Branch", "parent_id": cls.main.id}
+        )
+        cls.env.user.company_ids |= cls.branch
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context, allowed_company_ids=(cls.main | cls.branch).ids
+            )
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            "cr_retention_salesman",
+            groups="sales_team.group_sale_salesman",
+            company_ids=[Command.set((cls.main | cls.branch).ids)],
+        )
+        cls.leader = new_test_user(
+            cls.env,
+            "cr_retention_leader",
+            groups="sales_team.group_sale_manager",
+            company_ids=[Command.set((cls.main | cls.branch).ids)],
+        )
+        cls.team = cls.env["crm.team"].create(
+            {"name": "CR Retention Team", "company_id": False}
+        )
+        cls.led_team = cls.env["crm.team"].create(
+            {"name": "CR Led Team", "company_id": False, "user_id": cls.leader.id}
+        )
+        cls.teams = cls.team | cls.led_team
+        cls.product = cls.env["product.product"].create(
+            {"name": "CR Retention Widget", "list_price": 100.0, "taxes_id": False}
+        )
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "CR Retention USD", "company_id": False}
+        )
+        partner = cls.env["res.partner"]
+        cls.ana = partner.create(
+            {"name": "CR Ana", "is_company": True, "user_id": cls.salesman.id}
+        )
+        cls.ana_contact = partner.create(
+            {"name": "CR Ana Buyer", "parent_id": cls.ana.id}
+        )
+        cls.ben = partner.create({"name": "CR Ben", "user_id": cls.salesman.id})
+        cls.cleo = partner.create({"name": "CR Cleo", "user_id": cls.salesman.id})
+        cls.dan = partner.create({"name": "CR Dan"})
+        cls.eva = partner.create({"name": "CR Eva", "user_id": cls.salesman.id})
+        cls.customers = cls.ana | cls.ben | cls.cleo | cls.dan | cls.eva
+        for day in ("2026-01-05", "2026-02-04", "2026-03-06"):
+            cls._order(cls.ana, f"{day} 10:00", 2, cls.main)
+        cls._order(cls.ana_contact, "2026-04-05 10:00", 3, cls.branch)
+        cls._order(cls.ana, "2026-06-10 10:00", 9, cls.main)._action_cancel()
+        for day in ("2025-10-01", "2025-10-11", "2025-10-21"):
+            cls._order(cls.ben, f"{day} 11:00", 1, cls.main)
+        for day in ("2026-05-04", "2026-05-18", "2026-06-01"):
+            cls._order(cls.cleo, f"{day} 12:00", 1, cls.branch)
+        cls._order(cls.dan, "2026-01-20 15:00", 5, cls.main, team=cls.led_team)
+        for day in ("2026-01-05", "2026-02-04", "2026-03-06", "2026-04-05"):
+            cls._order(cls.eva, f"{day} 10:00", 1, cls.main)
+        cls.eva.action_archive()
+
+    @classmethod
+    def _order(cls, partner, when, quantity, company, team=None, user=None):
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "team_id": (team or cls.team).id,
+                    "user_id": (user or partner.commercial_partner_id.user_id).id,
+                    "pricelist_id": cls.pricelist.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_uom_qty": quantity}
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        order.date_order = datetime.fromisoformat(when)
+        return order
+
+    @classmethod
+    def _counted_orders(cls, partner, until=None):
+        """The confirmed orders of a customer and its contacts, up to a day."""
+        orders = cls.env["sale.order"].search(
+            [("partner_id", "child_of", partner.ids), ("state", "=", "sale")],
+            order="date_order",
+        )
+        return orders.filtered(lambda o: not until or o.date_order.date() <= until)
+
+    @classmethod
+    def _expected(cls, partner, at=TODAY, at_risk=2, lost=4, default_gap=60):
+        """The retention rule, computed in Python from the orders."""
+        orders = cls._counted_orders(partner, at)
+        days = sorted({order.date_order.date() for order in orders})
+        gaps = [(b - a).days for a, b in itertools.pairwise(days)]
+        rhythm = statistics.median(gaps) if gaps else default_gap
+        since = (at - days[-1]).days
+        status = (
+            "lost"
+            if since > lost * rhythm
+            else "at_risk"
+            if since > at_risk * rhythm
+            else "active"
+        )
+        return {
+            "status": status,
+            "rhythm": rhythm,
+            "last_purchase": days[-1],
+            "days_since": since,
+            "order_count": len(orders),
+            "total_spent": sum(orders.mapped("amount_untaxed")),
+            "lost_date": days[-1] + timedelta(days=math.floor(lost * rhythm) + 1),
+        }
+
+    def _retention_rows(self, at=TODAY, companies=None):
+        """Rows of the retention query for the test customers."""
+        query = self.env["customer.rating.rules"]._retention_query(
+            companies or (self.main | self.branch), self.main, at, "UTC"
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return {
+            row["partner_id"]: row
+            for row in self.env.cr.dictfetchall()
+            if row["partner_id"] in self.customers.ids
+        }

@@ -1,1 +1,2 @@
 from . import customer_rating_wizard
+from . import customer_rating_callback_close

@@ -15,6 +15,10 @@ REPORTS = [
     ("discounts", "Discounts"),
     ("gaps", "Cross-sell gaps"),
     ("bonus", "Bonus points"),
+    ("lost", "Lost customers"),
+    ("churn", "Churn reasons"),
+    ("retention", "Retention per salesperson"),
+    ("visits", "Visit patterns"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
@@ -24,6 +28,10 @@ REPORT_MODELS = {
     "discounts": "customer.rating.discount.line",
     "gaps": "customer.rating.gap.line",
     "bonus": "customer.rating.bonus.line",
+    "lost": "customer.rating.lost.line",
+    "churn": "customer.rating.churn.line",
+    "retention": "customer.rating.retention.line",
+    "visits": "customer.rating.visit.line",
 }
 PERIODS = [
     ("this_month", "This month"),

@@ -1,0 +1,260 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date, formatLang
+
+OUTCOMES = [
+    ("came_back", "Came back"),
+    ("will_come_back", "Will come back"),
+    ("away", "Temporarily away"),
+    ("moved", "Moved"),
+    ("competitor", "Switched to a competitor"),
+    ("unhappy", "Unhappy with service"),
+    ("price", "Price"),
+    ("other", "Other"),
+]
+CALL_BACK_TYPE = "customer_rating.mail_activity_type_call_back"
+# Customers given call-backs per run of the cron; the cron runs again at
+# once while some are left (Odoo's cron progress API).
+CRON_BATCH_SIZE = 200
+
+
+class CustomerRatingCallback(models.Model):
+    """A call-back of a customer at risk, and its outcome.
+
+    Odoo deletes an activity once it is done: the call-back keeps what the
+    reports need (who, when, the outcome and the churn reason). The daily
+    cron schedules one per absence of an at-risk customer: none while one is
+    open, and none again until the customer buys."""
+
+    _name = "customer.rating.callback"
+    _description = "Customer call-back"
+    _order = "date_scheduled desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        "Branch",
+        required=True,
+        index=True,
+        help="The branch of the customer's last order.",
+    )
+    user_id = fields.Many2one("res.users", "Assigned to", index=True)
+    team_id = fields.Many2one(
+        "crm.team", "Sales Team", help="The sales team of the customer's last order."
+    )
+    activity_id = fields.Many2one("mail.activity", index="btree_not_null")
+    state = fields.Selection(
+        [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="open",
+        required=True,
+        index=True,
+    )
+    date_scheduled = fields.Date(required=True, default=fields.Date.context_today)
+    date_closed = fields.Date(readonly=True)
+    outcome = fields.Selection(OUTCOMES, index=True)
+    reason_id = fields.Many2one("customer.rating.churn.reason", "Churn Reason")
+    feedback = fields.Text()
+    order_id = fields.Many2one(
+        "sale.order",
+        readonly=True,
+        help="The order the customer came back with.",
+    )
+    last_purchase = fields.Date(readonly=True)
+    rhythm = fields.Float(
+        "Usual Rhythm (Days)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    total_spent = fields.Monetary(readonly=True)
+
+    def action_close(self):
+        """Ask for the outcome of these call-backs."""
+        if self.filtered(lambda callback: callback.state != "open"):
+            raise UserError(self.env._("Only open call-backs can be closed."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Call-back"),
+            "res_model": "customer.rating.callback.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_callback_ids": self.ids},
+        }
+
+    def _close(self, outcome, reason=None, feedback=False, order=None):
+        """Record the outcome of these open call-backs and mark their
+        activities done."""
+        self.write(
+            {
+                "state": "done",
+                "outcome": outcome,
+                "reason_id": reason.id if reason else False,
+                "feedback": feedback,
+                "order_id": order.id if order else False,
+                "date_closed": fields.Date.context_today(self),
+            }
+        )
+        label = dict(OUTCOMES)[outcome]
+        for callback in self.filtered("activity_id"):
+            text = ": ".join(filter(None, [label, reason and reason.name, feedback]))
+            callback.activity_id.action_feedback(feedback=text)
+
+    # ------------------------------------------------------------------
+    # The daily cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_schedule_call_backs(self, batch_size=CRON_BATCH_SIZE):
+        """Schedule a call-back for at most `batch_size` customers at risk
+        and report the progress to the cron, which runs this again while
+        customers are left. A batch is all or nothing: it runs in a
+        savepoint, and the cron commits it; no commit happens here."""
+        customers = self._customers_to_call_back()
+        batch, rest = customers[:batch_size], customers[batch_size:]
+        with self.env.cr.savepoint():
+            self._schedule(batch)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))
+        return len(batch)
+
+    @api.model
+    def _retention_companies(self):
+        """The companies the cron looks at: all those its user may access."""
+        return self.env["res.company"].search([])
+
+    @api.model
+    def _customers_to_call_back(self):
+        """The customers at risk today (rows of the retention rule) who have
+        no open call-back and no call-back since their last purchase, with
+        one query."""
+        for model in ("sale.order", "res.partner", self._name):
+            self.env[model].flush_model()
+        rules = self.env["customer.rating.rules"]
+        retention = rules._retention_query(
+            self._retention_companies(),
+            self.env.company,
+            fields.Date.context_today(self),
+            self.env.context.get("tz") or self.env.user.tz or "UTC",
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH retention AS (%(retention)s)
+                SELECT r.* FROM retention r
+                 WHERE r.status = 'at_risk'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM customer_rating_callback cb
+                        WHERE cb.partner_id = r.partner_id
+                          AND (cb.state = 'open'
+                               OR cb.date_scheduled >= r.last_purchase))
+                 ORDER BY r.partner_id
+                """,
+                retention=retention,
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _schedule(self, rows):
+        """One call-back activity and its call-back per row."""
+        if not rows:
+            return self
+        assignees = self._assignees(rows)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        activity_type = self.env.ref(CALL_BACK_TYPE)
+        today = fields.Date.context_today(self)
+        currency = self.env.company.currency_id
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": row["partner_id"],
+                        "activity_type_id": activity_type.id,
+                        "user_id": assignees[row["partner_id"]].id,
+                        "date_deadline": today,
+                        "summary": activity_type.summary,
+                        "note": self._note(row, currency, assignees[row["partner_id"]]),
+                    }
+                    for row in rows
+                ]
+            )
+        )
+        return self.create(
+            [
+                {
+                    "partner_id": row["partner_id"],
+                    "company_id": row["company_id"],
+                    "user_id": activity.user_id.id,
+                    "team_id": row["team_id"],
+                    "activity_id": activity.id,
+                    "date_scheduled": today,
+                    "last_purchase": row["last_purchase"],
+                    "rhythm": row["rhythm"],
+                    "currency_id": currency.id,
+                    "total_spent": row["total_spent"],
+                }
+                for row, activity in zip(rows, activities, strict=True)
+            ]
+        )
+
+    @api.model
+    def _assignees(self, rows):
+        """{customer id: user}: the customer's salesperson, else the leader
+        of the sales team of their last order, else the fallback user of
+        Settings; the first of them who can read the customer, else the
+        cron's own user."""
+        partners = self.env["res.partner"].browse([row["partner_id"] for row in rows])
+        fallback = self._fallback_user()
+        readable = {}
+
+        def can_read(user, partner):
+            if not user or not user.active or user.share:
+                return False
+            if user not in readable:
+                # in any of the user's companies, whatever the cron's are
+                readable[user] = (
+                    partners.with_user(user)
+                    .with_context(allowed_company_ids=user.company_ids.ids)
+                    ._filtered_access("read")
+                )
+            return partner in readable[user]
+
+        assignees = {}
+        for row, partner in zip(rows, partners, strict=True):
+            candidates = [
+                self.env["res.users"].browse(row["user_id"]),
+                self.env["crm.team"].browse(row["team_id"]).user_id,
+                fallback,
+            ]
+            assignees[partner.id] = next(
+                (user for user in candidates if can_read(user, partner)),
+                self.env.user,
+            )
+        return assignees
+
+    @api.model
+    def _fallback_user(self):
+        user_id = (
+            self.env["ir.config_parameter"]
+            .sudo()  # reading a setting only
+            .get_param("customer_rating.callback_user_id")
+        )
+        return self.env["res.users"].browse(int(user_id or 0)).exists()
+
+    @api.model
+    def _note(self, row, currency, user):
+        """Why the customer is to be called, in the assignee's language."""
+        env = self.with_context(lang=user.lang).env
+        return env._(
+            "<p>Last purchase on %(last)s, %(days)s days ago; usually buys every "
+            "%(rhythm)s days. Spent %(total)s in %(orders)s orders.</p>",
+            last=format_date(env, row["last_purchase"]),
+            days=row["days_since"],
+            rhythm=round(row["rhythm"]),
+            total=formatLang(env, row["total_spent"], currency_obj=currency),
+            orders=row["order_count"],
+        )

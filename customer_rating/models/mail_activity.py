@@ -1,0 +1,32 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def _open_call_backs(self):
+        # sudo: the call-back of an activity the user may act on
+        return (
+            self.env["customer.rating.callback"]
+            .sudo()
+            .search([("activity_id", "in", self.ids), ("state", "=", "open")])
+        )
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """A call-back is closed with its outcome (Close Call-back), which
+        marks its activity done; Mark Done alone would lose the outcome."""
+        if self._open_call_backs():
+            raise UserError(
+                self.env._(
+                    "Close a call-back with Customer Rating > Customers > "
+                    "Call-backs > Close, which asks for its outcome."
+                )
+            )
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def unlink(self):
+        """A call-back whose activity is cancelled is cancelled too."""
+        self._open_call_backs().write({"state": "cancelled"})
+        return super().unlink()

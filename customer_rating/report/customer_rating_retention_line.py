@@ -1,0 +1,98 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CustomerRatingRetentionLine(models.TransientModel):
+    """Retention per salesperson over the period: of the customers active
+    the day before it starts, how many are still active at its end (kept),
+    at risk, or lost; how many customers at risk or lost came back (won
+    back) and how many bought for the first time (new). The salesperson is
+    the customer's, else the one of their last order."""
+
+    _name = "customer.rating.retention.line"
+    _description = "Customer Rating retention per salesperson"
+    _inherit = "customer.rating.retention.mixin"
+    _order = "retention_rate desc, user_id, id"
+    _rec_name = "user_id"
+
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    active_start = fields.Integer(
+        "Active at Start", readonly=True, help="Active the day before the period"
+    )
+    kept = fields.Integer(readonly=True, help="Active at start and at end")
+    at_risk = fields.Integer(
+        "Now at Risk", readonly=True, help="Active at start, at risk at end"
+    )
+    lost = fields.Integer(
+        readonly=True, help="Became lost in the period (active or at risk at start)"
+    )
+    won_back = fields.Integer(
+        readonly=True, help="At risk or lost at start, bought in the period"
+    )
+    new = fields.Integer(readonly=True, help="First purchase in the period")
+    retention_rate = fields.Float(
+        "Retention %",
+        readonly=True,
+        aggregator=False,
+        digits=(16, 1),
+        help="Kept over active at start",
+    )
+
+    @api.model
+    def _xlsx_columns(self):
+        return [
+            "user_id",
+            "active_start",
+            "kept",
+            "at_risk",
+            "lost",
+            "won_back",
+            "new",
+            "retention_rate",
+        ]
+
+    @api.model
+    def _report_view_mode(self, wizard):
+        return "list,graph"
+
+    @api.model
+    def _query(self, wizard):
+        ctes = {
+            "retention_start": self._retention(
+                wizard, wizard.date_from - timedelta(days=1)
+            ),
+            "retention_end": self._retention(wizard, wizard.date_to),
+            "customers": SQL(
+                """
+                SELECT e.user_id,
+                       s.status = 'active' AS active_start,
+                       s.status = 'active' AND e.status = 'active' AS kept,
+                       s.status = 'active' AND e.status = 'at_risk' AS at_risk,
+                       e.status = 'lost' AND e.lost_date >= %(date_from)s AS lost,
+                       s.status IN ('at_risk', 'lost')
+                           AND e.last_purchase >= %(date_from)s AS won_back,
+                       s.partner_id IS NULL AS new
+                  FROM retention_end e
+                  LEFT JOIN retention_start s ON s.partner_id = e.partner_id
+                 WHERE %(filter)s
+                """,
+                date_from=wizard.date_from,
+                filter=self._customer_filter(wizard, "e"),
+            ),
+        }
+        counts = {
+            name: SQL("COUNT(*) FILTER (WHERE c.%s)", SQL.identifier(name))
+            for name in ("active_start", "kept", "at_risk", "lost", "won_back", "new")
+        }
+        values = {
+            **self._standard_values(wizard),
+            "user_id": SQL("c.user_id"),
+            **counts,
+            "retention_rate": SQL(
+                "100.0 * %s / NULLIF(%s, 0)", counts["kept"], counts["active_start"]
+            ),
+        }
+        return self._insert(ctes, values, SQL("FROM customers c GROUP BY c.user_id"))

@@ -1,0 +1,47 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class CustomerRatingRetentionMixin(models.AbstractModel):
+    """Report lines built on the retention rule
+    (`customer.rating.rules._retention_query`): customers filtered by their
+    salesperson and sales team, not by those of single orders, so that a
+    customer's rhythm comes from all their orders in the chosen branches."""
+
+    _name = "customer.rating.retention.mixin"
+    _description = "Customer Rating retention report lines"
+    _inherit = "customer.rating.report.mixin"
+
+    @api.model
+    def _retention(self, wizard, at):
+        """Where each customer stands on day `at`, as an SQL query."""
+        return self.env["customer.rating.rules"]._retention_query(
+            wizard._effective_companies(),
+            wizard.company_id,
+            at,
+            self.env.user.tz or "UTC",
+        )
+
+    @api.model
+    def _customer_filter(self, wizard, alias):
+        """The chosen sales teams and salespeople, on the customers (`alias`:
+        rows of the retention query)."""
+        conditions = [SQL("TRUE")]
+        if wizard.team_ids:
+            conditions.append(
+                SQL(
+                    "%s.team_id IN %s",
+                    SQL.identifier(alias),
+                    tuple(wizard.team_ids.ids),
+                )
+            )
+        if wizard.user_ids:
+            conditions.append(
+                SQL(
+                    "%s.user_id IN %s",
+                    SQL.identifier(alias),
+                    tuple(wizard.user_ids.ids),
+                )
+            )
+        return SQL(" AND ").join(conditions)

@@ -1,0 +1,87 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.res_partner import WEEKDAYS
+
+HOURS = [(f"{hour:02d}", f"{hour:02d}:00") for hour in range(24)]
+
+
+class CustomerRatingVisitLine(models.TransientModel):
+    """Orders of the period by branch, weekday and hour, to find the quiet
+    days. Weekday and hour are the branch's, in the time zone of its
+    address, else in the user's."""
+
+    _name = "customer.rating.visit.line"
+    _description = "Customer Rating visit pattern"
+    _inherit = "customer.rating.report.mixin"
+    _order = "branch_id, weekday, hour, id"
+    _rec_name = "branch_id"
+
+    branch_id = fields.Many2one("res.company", readonly=True)
+    weekday = fields.Selection(WEEKDAYS, readonly=True)
+    hour = fields.Selection(HOURS, readonly=True)
+    order_count = fields.Integer("Orders", readonly=True)
+    revenue = fields.Monetary(readonly=True)
+
+    @api.model
+    def _xlsx_columns(self):
+        return ["branch_id", "weekday", "hour", "order_count", "revenue"]
+
+    @api.model
+    def _report_view_mode(self, wizard):
+        return "pivot,list,graph"
+
+    @api.model
+    def _report_context(self, wizard):
+        return {
+            "pivot_row_groupby": ["weekday"],
+            "pivot_column_groupby": ["hour"],
+            "pivot_measures": ["order_count"],
+        }
+
+    @api.model
+    def _query(self, wizard):
+        rules = self.env["customer.rating.rules"]
+        start, _previous_start, end = wizard._utc_bounds()
+        ctes = {
+            "local_orders": SQL(
+                """
+                SELECT o.company_id AS branch_id, %(revenue)s AS revenue,
+                       o.date_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(
+                           (SELECT NULLIF(bp.tz, '') FROM res_company bc
+                              JOIN res_partner bp ON bp.id = bc.partner_id
+                             WHERE bc.id = o.company_id), %(user_tz)s) AS local_date
+                %(orders)s
+                """,
+                revenue=rules._order_revenue(),
+                user_tz=self.env.user.tz or "UTC",
+                # a day of margin either side: the days are the branch's
+                orders=self._orders_from(
+                    wizard, rules, start - timedelta(days=1), end + timedelta(days=1)
+                ),
+            ),
+            "visits": SQL(
+                """
+                SELECT branch_id, revenue,
+                       EXTRACT(ISODOW FROM local_date)::int::text AS weekday,
+                       to_char(local_date, 'HH24') AS hour
+                  FROM local_orders
+                 WHERE local_date::date BETWEEN %s AND %s
+                """,
+                wizard.date_from,
+                wizard.date_to,
+            ),
+        }
+        values = {
+            **self._standard_values(wizard),
+            "branch_id": SQL("v.branch_id"),
+            "weekday": SQL("v.weekday"),
+            "hour": SQL("v.hour"),
+            "order_count": SQL("COUNT(*)"),
+            "revenue": SQL("SUM(v.revenue)"),
+        }
+        from_clause = SQL("FROM visits v GROUP BY v.branch_id, v.weekday, v.hour")
+        return self._insert(ctes, values, from_clause)

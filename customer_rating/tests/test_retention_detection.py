@@ -1,0 +1,108 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import TODAY, RetentionCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestRetentionDetection(RetentionCommon):
+    def test_status_on_each_customers_rhythm(self):
+        rows = self._retention_rows()
+        for customer, status in [
+            (self.ana, "at_risk"),
+            (self.ben, "lost"),
+            (self.cleo, "active"),
+            (self.dan, "at_risk"),
+        ]:
+            with self.subTest(customer=customer.name):
+                row, expected = rows[customer.id], self._expected(customer)
+                self.assertEqual(expected["status"], status)
+                self.assertEqual(row["status"], status)
+                self.assertEqual(row["last_purchase"], expected["last_purchase"])
+                self.assertEqual(row["days_since"], expected["days_since"])
+                self.assertAlmostEqual(row["rhythm"], expected["rhythm"])
+                self.assertEqual(row["order_count"], expected["order_count"])
+                self.assertAlmostEqual(
+                    row["total_spent"], expected["total_spent"], places=2
+                )
+                self.assertEqual(row["lost_date"], expected["lost_date"])
+
+    def test_contacts_roll_up_and_cancelled_orders_do_not_count(self):
+        row = self._retention_rows()[self.ana.id]
+        self.assertNotIn(self.ana_contact.id, self._retention_rows())
+        self.assertEqual(row["order_count"], 4)
+        self.assertEqual(row["last_purchase"], date(2026, 4, 5))
+        self.assertEqual(row["company_id"], self.branch.id)  # the last order's
+
+    def test_archived_customers_are_left_out(self):
+        self.assertNotIn(self.eva.id, self._retention_rows())
+
+    def test_single_order_uses_the_default_gap(self):
+        row = self._retention_rows()[self.dan.id]
+        self.assertIsNone(row["median_gap"])
+        self.assertEqual(row["rhythm"], 60)
+        self.env["ir.config_parameter"].set_param("customer_rating.default_gap", 90)
+        self.assertEqual(self._retention_rows()[self.dan.id]["status"], "active")
+        self.assertEqual(self._expected(self.dan, default_gap=90)["status"], "active")
+
+    def test_thresholds_come_from_settings(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.customer_rating_at_risk_factor = 3
+        settings.customer_rating_lost_factor = 9
+        settings.save().execute()
+        rows = self._retention_rows()
+        for customer in self.ana | self.ben | self.cleo | self.dan:
+            with self.subTest(customer=customer.name):
+                expected = self._expected(customer, at_risk=3, lost=9)
+                self.assertEqual(rows[customer.id]["status"], expected["status"])
+                self.assertEqual(rows[customer.id]["lost_date"], expected["lost_date"])
+        self.assertEqual(rows[self.ana.id]["status"], "active")  # 71 <= 3 x 30
+
+    def test_bad_thresholds_are_refused(self):
+        for values in [
+            {"customer_rating_at_risk_factor": 0},
+            {"customer_rating_at_risk_factor": 4, "customer_rating_lost_factor": 3},
+            {"customer_rating_default_gap": 0},
+        ]:
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.env["res.config.settings"].create(values)
+
+    def test_status_as_of_a_past_day(self):
+        """On 2026-03-20, Ana (last 03-06, every 30 days) was active and Ben
+        lost; Cleo had not bought yet."""
+        at = date(2026, 3, 20)
+        rows = self._retention_rows(at=at)
+        self.assertEqual(rows[self.ana.id]["status"], "active")
+        self.assertEqual(rows[self.ana.id]["order_count"], 3)
+        self.assertEqual(
+            rows[self.ben.id]["status"], self._expected(self.ben, at)["status"]
+        )
+        self.assertNotIn(self.cleo.id, rows)
+
+    def test_days_are_the_users_days(self):
+        """An order at 02:00 UTC on 2026-06-02 was on 2026-06-01 in New York."""
+        self._order(self.cleo, "2026-06-02 02:00", 1, self.main)
+        query = self.env["customer.rating.rules"]._retention_query(
+            self.main | self.branch, self.main, TODAY, "America/New_York"
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        row = next(
+            r for r in self.env.cr.dictfetchall() if r["partner_id"] == self.cleo.id
+        )
+        self.assertEqual(row["last_purchase"], date(2026, 6, 1))
+        self.assertEqual(row["order_count"], 4)
+        # two orders on one day are one visit: the gaps are 14 and 14 days
+        self.assertEqual(row["median_gap"], 14)
+
+    def test_one_query_for_all_customers(self):
+        rules = self.env["customer.rating.rules"]
+        query = rules._retention_query(self.main | self.branch, self.main, TODAY, "UTC")
+        with self.assertQueryCount(1):
+            self.env.cr.execute(query)

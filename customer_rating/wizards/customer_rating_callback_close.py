@@ -1,0 +1,33 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.customer_rating_callback import OUTCOMES
+
+
+class CustomerRatingCallbackClose(models.TransientModel):
+    """Close call-backs: what came out of the call, and why the customer left."""
+
+    _name = "customer.rating.callback.close"
+    _description = "Close call-backs"
+
+    callback_ids = fields.Many2many("customer.rating.callback", required=True)
+    outcome = fields.Selection(OUTCOMES, required=True)
+    reason_id = fields.Many2one(
+        "customer.rating.churn.reason",
+        "Churn Reason",
+        domain="['|', ('outcome', '=', False), ('outcome', '=', outcome)]",
+    )
+    feedback = fields.Text()
+
+    @api.onchange("outcome")
+    def _onchange_outcome(self):
+        if self.reason_id.outcome and self.reason_id.outcome != self.outcome:
+            self.reason_id = False
+
+    def action_close(self):
+        self.ensure_one()
+        if self.callback_ids.filtered(lambda callback: callback.state != "open"):
+            raise UserError(self.env._("Only open call-backs can be closed."))
+        self.callback_ids._close(self.outcome, self.reason_id, self.feedback)
+        return {"type": "ir.actions.act_window_close"}
