@@ -47,6 +47,10 @@
         "views/customer_rating_churn_reason_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/customer_rating_callback_close_views.xml",
+        "report/customer_rating_marketing_line_views.xml",
+        "report/customer_rating_instrument_card.xml",
+        "views/loyalty_card_views.xml",
+        "wizards/customer_rating_instrument_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -3,11 +3,13 @@
 
 def post_init_hook(env):
     """Date the loyalty history written before the module was installed when
-    it was written, not the day of the installation."""
+    it was written, not the day of the installation; give the customers the
+    source of their first order."""
     env.cr.execute(
         "UPDATE loyalty_history SET date = create_date::date"
         " WHERE create_date IS NOT NULL AND bonus_move_type IS NULL"
     )
+    env["res.partner"]._customer_rating_fill_sources()
 
 
 def uninstall_hook(env):

@@ -1,12 +1,182 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
+
+import barcode
+from barcode.ean import EuropeanArticleNumber13
+from barcode.writer import ImageWriter
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+BLOCK_REASONS = [
+    ("lost", "Lost"),
+    ("damaged", "Damaged"),
+    ("stolen", "Stolen"),
+    ("other", "Other"),
+]
 
 
 class LoyaltyCard(models.Model):
+    """Loyalty cards, coupons and gift cards are the customers' marketing
+    instruments: printed with a barcode of their code, assigned to a
+    customer by scanning it, replaced when lost or damaged (the old one is
+    blocked and keeps the link to its replacement)."""
+
     _inherit = "loyalty.card"
 
     is_customer_bonus = fields.Boolean(related="program_id.is_customer_bonus")
+    barcode_type = fields.Selection(
+        [("ean13", "EAN-13"), ("code128", "Code 128")],
+        compute="_compute_barcode_type",
+        help="EAN-13 for codes of 13 digits, Code 128 otherwise.",
+    )
+    barcode_image = fields.Binary(compute="_compute_barcode_image")
+    is_blocked = fields.Boolean("Blocked", readonly=True, copy=False)
+    blocked_reason = fields.Selection(BLOCK_REASONS, readonly=True, copy=False)
+    blocked_date = fields.Date(readonly=True, copy=False)
+    replaced_by_id = fields.Many2one(
+        "loyalty.card", readonly=True, copy=False, index="btree_not_null"
+    )
+    replaces_id = fields.Many2one("loyalty.card", compute="_compute_replaces_id")
+
+    @api.constrains("code")
+    def _check_code_barcode(self):
+        for card in self:
+            self._check_barcode(card.code)
+
+    @api.model
+    def _check_barcode(self, code):
+        """A code prints as EAN-13 (13 digits with their check digit) or as
+        Code 128 (printable ASCII)."""
+        if code.isdigit() and len(code) == 13:
+            expected = EuropeanArticleNumber13(code[:12]).calculate_checksum()
+            if int(code[-1]) != expected:
+                raise ValidationError(
+                    self.env._(
+                        "%(code)s is not a valid EAN-13 code: its check digit "
+                        "should be %(digit)s.",
+                        code=code,
+                        digit=expected,
+                    )
+                )
+        elif not code.isascii() or not code.isprintable():
+            raise ValidationError(
+                self.env._(
+                    "%s cannot be printed as a barcode: use digits, letters "
+                    "and punctuation only.",
+                    code,
+                )
+            )
+
+    @api.depends("code")
+    def _compute_barcode_type(self):
+        for card in self:
+            is_ean = card.code and card.code.isdigit() and len(card.code) == 13
+            card.barcode_type = "ean13" if is_ean else "code128"
+
+    @api.depends("code")
+    def _compute_barcode_image(self):
+        for card in self:
+            card.barcode_image = card.code and card._barcode_png()
+
+    def _barcode_png(self):
+        """The code's barcode as a base64 PNG, drawn by python-barcode."""
+        self.ensure_one()
+        value = self.code[:12] if self.barcode_type == "ean13" else self.code
+        symbol = barcode.get(self.barcode_type, value, writer=ImageWriter())
+        stream = io.BytesIO()
+        symbol.write(stream, options={"module_height": 12.0, "font_size": 8})
+        return base64.b64encode(stream.getvalue())
+
+    def _compute_replaces_id(self):
+        previous = self.with_context(active_test=False).search(
+            [("replaced_by_id", "in", self.ids)]
+        )
+        by_replacement = {card.replaced_by_id: card for card in previous}
+        for card in self:
+            card.replaces_id = by_replacement.get(card, False)
+
+    def write(self, vals):
+        if "partner_id" in vals and self.filtered("is_blocked"):
+            raise UserError(
+                self.env._("A blocked instrument cannot be assigned to anyone.")
+            )
+        return super().write(vals)
+
+    def action_replace(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Replace %s", self.code),
+            "res_model": "customer.rating.instrument.replace",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_card_id": self.id},
+        }
+
+    def _replace_by(self, new_card, reason):
+        """Block this instrument and move its balance to `new_card` with a
+        ledger line on each: the points keep their expiration dates."""
+        self.ensure_one()
+        (self | new_card)._bonus_lock()
+        balance = self.points
+        today = fields.Date.context_today(self)
+        history = self.env["loyalty.history"].sudo()
+        if balance:
+            history.create(
+                [
+                    {
+                        "card_id": self.id,
+                        "bonus_move_type": "transfer",
+                        "date": today,
+                        "used": balance,
+                        "description": self.env._("Replaced by %s", new_card.code),
+                    },
+                    *new_card._transfer_in_values(self, today),
+                ]
+            )
+            if not self.is_customer_bonus:
+                # Outside the bonus program, Odoo keeps the balance on the card.
+                new_card.points += balance
+                self.points = 0
+        self.write(
+            {
+                "is_blocked": True,
+                "blocked_reason": reason,
+                "blocked_date": today,
+                "replaced_by_id": new_card.id,
+                "active": False,
+            }
+        )
+
+    def _transfer_in_values(self, old_card, today):
+        """What `old_card` holds, as lines of this card: one per lot of
+        bonus points still available (with its expiration date), else one
+        line for the balance."""
+        description = self.env._("Replaces %s", old_card.code)
+        lots = old_card.history_ids.filtered("available_issued_points")
+        if not old_card.is_customer_bonus or not lots:
+            lots = [{"issued": old_card.points, "expiration_date": False}]
+        else:
+            lots = [
+                {
+                    "issued": lot.available_issued_points,
+                    "expiration_date": lot.expiration_date,
+                }
+                for lot in lots
+            ]
+        return [
+            {
+                "card_id": self.id,
+                "bonus_move_type": "transfer",
+                "date": today,
+                "description": description,
+                **lot,
+            }
+            for lot in lots
+        ]
 
     @api.model
     def _bonus_cards_for(self, program, partners):

@@ -46,10 +46,25 @@ class LoyaltyHistory(models.Model):
         "points being used or expired first.",
     )
     partner_id = fields.Many2one(related="card_id.partner_id", string="Customer")
+    referral_partner_id = fields.Many2one(
+        "res.partner",
+        "Referred Customer",
+        readonly=True,
+        index="btree_not_null",
+        help="The customer whose first order earned these referral points.",
+    )
     is_customer_bonus = fields.Boolean(related="card_id.program_id.is_customer_bonus")
     running_balance = fields.Float(
         compute="_compute_running_balance",
         help="The card's balance after this line, lines taken in date order.",
+    )
+
+    _sql_constraints = (
+        (
+            "referral_once",
+            "unique (card_id, referral_partner_id)",
+            "A referral earns its points once.",
+        ),
     )
 
     @api.model_create_multi

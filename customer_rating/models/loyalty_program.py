@@ -25,6 +25,13 @@ class LoyaltyProgram(models.Model):
         "oldest first. 0: points never expire.",
     )
 
+    bonus_referral_points = fields.Float(
+        "Referral Points",
+        default=100.0,
+        help="Points a customer earns when a customer they referred confirms "
+        "their first order.",
+    )
+
     @api.constrains("is_customer_bonus", "program_type", "company_id", "active")
     def _check_customer_bonus(self):
         for program in self.filtered("is_customer_bonus"):
@@ -52,11 +59,17 @@ class LoyaltyProgram(models.Model):
                     _("A company has one active customer bonus program at most.")
                 )
 
-    @api.constrains("bonus_points_rate", "bonus_expiry_months")
+    @api.constrains("bonus_points_rate", "bonus_expiry_months", "bonus_referral_points")
     def _check_bonus_settings(self):
-        if any(p.bonus_points_rate < 0 or p.bonus_expiry_months < 0 for p in self):
+        if any(
+            min(p.bonus_points_rate, p.bonus_expiry_months, p.bonus_referral_points) < 0
+            for p in self
+        ):
             raise ValidationError(
-                _("The points rate and the expiry months cannot be negative.")
+                _(
+                    "The points rate, expiry months and referral points "
+                    "cannot be negative."
+                )
             )
 
     @api.model

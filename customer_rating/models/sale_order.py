@@ -21,7 +21,12 @@ class SaleOrder(models.Model):
         self._bonus_check_redemptions()
         res = super().action_confirm()
         self._bonus_accrue()
+        self._bonus_credit_referrers()
         self._close_call_backs()
+        customers = self.partner_id.commercial_partner_id
+        self.env["res.partner"]._customer_rating_fill_sources(
+            customers.filtered(lambda customer: not customer.utm_source_id)
+        )
         return res
 
     def _action_cancel(self):
@@ -98,6 +103,70 @@ class SaleOrder(models.Model):
                     earn_lines.append(order._bonus_ledger_values(card, "earn", points))
         self.env["loyalty.history"].sudo().create(earn_lines)
         self._bonus_sync_ledger()
+
+    def _bonus_credit_referrers(self):
+        """The referrer of a customer earns the program's referral points
+        when the customer's first order is confirmed: once, even if that
+        order is cancelled and confirmed again."""
+        history = self.env["loyalty.history"].sudo()
+        lines = []
+        for program, orders in self._bonus_orders_by_program().items():
+            if not program.bonus_referral_points:
+                continue
+            customers = orders._bonus_first_time_customers()
+            credited = history.search(
+                [
+                    ("bonus_move_type", "=", "referral"),
+                    ("card_id.program_id", "=", program.id),
+                    ("referral_partner_id", "in", customers.ids),
+                ]
+            ).referral_partner_id
+            customers -= credited
+            if not customers:
+                continue
+            cards = self.env["loyalty.card"]._bonus_cards_for(
+                program, customers.customer_rating_referred_by_id
+            )
+            for customer in customers:
+                referrer = customer.customer_rating_referred_by_id.commercial_partner_id
+                lines.append(
+                    {
+                        "card_id": cards[referrer].id,
+                        "bonus_move_type": "referral",
+                        "issued": program.bonus_referral_points,
+                        "referral_partner_id": customer.id,
+                        "description": self.env._(
+                            "Referral: first order of %s", customer.display_name
+                        ),
+                    }
+                )
+        history.create(lines)
+
+    def _bonus_first_time_customers(self):
+        """The referred customers of these orders who have no other
+        confirmed order."""
+        customers = self.partner_id.commercial_partner_id.filtered(
+            "customer_rating_referred_by_id"
+        )
+        if not customers:
+            return customers
+        counts = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("state", "=", "sale"),
+                    ("partner_id", "child_of", customers.ids),
+                    ("id", "not in", self.ids),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        returning = self.env["res.partner"].browse(
+            partner.commercial_partner_id.id for partner, _count in counts
+        )
+        return customers - returning
 
     def _bonus_orders_by_program(self):
         orders_by_program = defaultdict(lambda: self.env["sale.order"])

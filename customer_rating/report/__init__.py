@@ -11,3 +11,4 @@ from . import customer_rating_lost_line
 from . import customer_rating_churn_line
 from . import customer_rating_retention_line
 from . import customer_rating_visit_line
+from . import customer_rating_marketing_line

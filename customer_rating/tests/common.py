@@ -268,16 +268,19 @@ class BonusCommon(TransactionCase):
         result = order._apply_program_reward(self.reward, card)
         self.assertNotIn("error", result)
 
-    def _refund(self, order, quantity):
-        """Invoice the order and post a credit note for `quantity` units."""
+    def _refund(self, order, quantity, day=None):
+        """Invoice the order and post a credit note for `quantity` units,
+        both dated `day` (default: today)."""
         order = order.with_company(order.company_id)
         invoice = order._create_invoices()
+        invoice.invoice_date = day
         invoice.action_post()
         line = order.order_line.filtered(lambda line: not line.is_reward_line)
         credit_note = order.env["account.move"].create(
             {
                 "move_type": "out_refund",
                 "partner_id": order.partner_invoice_id.id,
+                "invoice_date": day,
                 "invoice_line_ids": [
                     Command.create(line._prepare_invoice_line(quantity=quantity))
                 ],

@@ -19,6 +19,7 @@ REPORTS = [
     ("churn", "Churn reasons"),
     ("retention", "Retention per salesperson"),
     ("visits", "Visit patterns"),
+    ("marketing", "Acquisition sources and referrals"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
@@ -32,6 +33,7 @@ REPORT_MODELS = {
     "churn": "customer.rating.churn.line",
     "retention": "customer.rating.retention.line",
     "visits": "customer.rating.visit.line",
+    "marketing": "customer.rating.marketing.line",
 }
 PERIODS = [
     ("this_month", "This month"),
