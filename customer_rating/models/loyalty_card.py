@@ -307,48 +307,36 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _cron_expire_bonus_points(self):
-        """Write an expiry line on every bonus card holding points past their
-        expiration date. Running it twice the same day writes nothing more."""
+        """Expire the points of bonus cards past their expiration date: one
+        expiry line per lot (the line that issued them, so that reports know
+        where the expired points were earned). Running it twice the same day
+        writes nothing more."""
         today = fields.Date.context_today(self)
         cards = self.browse(self._bonus_cards_with_expired_points(today))
         cards._bonus_lock()
-        expired = self._bonus_expired_points(cards, today)
+        cards._bonus_recompute()
+        lots = self.env["loyalty.history"].search(
+            [
+                ("card_id", "in", cards.ids),
+                ("expiration_date", "<=", today),
+                ("available_issued_points", ">", 0),
+            ]
+        )
         description = self.env._("Points expired")
         self.env["loyalty.history"].create(
             [
                 {
-                    "card_id": card_id,
+                    "card_id": lot.card_id.id,
                     "bonus_move_type": "expiry",
                     "date": today,
-                    "used": points,
+                    "used": lot.available_issued_points,
+                    "expired_lot_id": lot.id,
                     "description": description,
                 }
-                for card_id, points in expired.items()
+                for lot in lots
             ]
         )
-        return len(expired)
-
-    @api.model
-    def _bonus_expired_points(self, cards, today):
-        """Points to expire per card: those issued with an expiration date
-        up to `today` that neither use nor an earlier expiry took yet."""
-        if not cards:
-            return {}
-        self.env["loyalty.history"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT card_id, ROUND((
-                       SUM(COALESCE(issued, 0)) FILTER (WHERE expiration_date <= %s)
-                       - SUM(COALESCE(used, 0)))::numeric, 2)::float8
-                  FROM loyalty_history WHERE card_id IN %s
-                 GROUP BY card_id
-                """,
-                today,
-                tuple(cards.ids),
-            )
-        )
-        return {card_id: points for card_id, points in rows if points and points > 0}
+        return len(cards)
 
     @api.model
     def _bonus_cards_with_expired_points(self, today):

@@ -5,9 +5,10 @@ from odoo.tools import SQL
 
 class CustomerRatingBonusLine(models.TransientModel):
     """Bonus points of a customer at a branch: issued, used and expired in
-    the period, and the balance at its end. The branch of a ledger line is
-    its order's company, else the program's: balances add up across
-    branches to the customer's balance."""
+    the period, and the net points up to its end. The branch of a ledger
+    line is its order's company (for expired points: where they were
+    earned), else the program's: the net points of a customer's branches
+    add up to their balance."""
 
     _name = "customer.rating.bonus.line"
     _description = "Customer Rating bonus points"
@@ -29,7 +30,11 @@ class CustomerRatingBonusLine(models.TransientModel):
     used = fields.Float(readonly=True, help="Points redeemed, net of reversals")
     expired = fields.Float(readonly=True)
     balance = fields.Float(
-        "Balance at End", readonly=True, help="Points held at the end of the period"
+        "Net Points",
+        readonly=True,
+        help="Points issued less points used and expired up to the end of the "
+        "period at this branch (expired points count where they were earned); "
+        "the branches of a customer add up to their balance.",
     )
 
     @api.model
@@ -61,7 +66,7 @@ class CustomerRatingBonusLine(models.TransientModel):
         values = {
             **self._standard_values(wizard),
             "partner_id": SQL("p.commercial_partner_id"),
-            "branch_id": SQL("COALESCE(o.company_id, program.company_id)"),
+            "branch_id": SQL("branch.id"),
             "tier_id": SQL(
                 "(MIN(cp.customer_rating_tier_id ->> %s))::int",
                 str(wizard.company_id.root_id.id),
@@ -88,10 +93,15 @@ class CustomerRatingBonusLine(models.TransientModel):
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
               LEFT JOIN sale_order o
                      ON h.order_model = 'sale.order' AND o.id = h.order_id
+              LEFT JOIN loyalty_history lot ON lot.id = h.expired_lot_id
+              LEFT JOIN sale_order lot_order
+                     ON lot.order_model = 'sale.order' AND lot_order.id = lot.order_id
+             CROSS JOIN LATERAL (
+                   SELECT COALESCE(o.company_id, lot_order.company_id,
+                                   program.company_id) AS id) branch
              WHERE program.is_customer_bonus AND h.date <= %(date_to)s
-               AND COALESCE(o.company_id, program.company_id) IN %(companies)s
-             GROUP BY p.commercial_partner_id,
-                      COALESCE(o.company_id, program.company_id)
+               AND branch.id IN %(companies)s
+             GROUP BY p.commercial_partner_id, branch.id
             HAVING bool_or(%(in_period)s)
                 OR SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) <> 0
             """,

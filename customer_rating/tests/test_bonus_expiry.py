@@ -65,6 +65,7 @@ class TestBonusExpiry(BonusCommon):
     def test_expiry_oldest_first_and_once(self):
         self._expire("2026-01-10")
         self.assertEqual(self._expired().used, 700.0, "1000 earned - 300 used")
+        self.assertEqual(self._expired().expired_lot_id, self.lot_january)
         self.assertEqual(self._expired().date, date(2026, 1, 10))
         self.assertEqual(self.card.points, 500.0)
         self.assertEqual(self.lot_january.available_issued_points, 0.0)
