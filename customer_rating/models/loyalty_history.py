@@ -48,7 +48,6 @@ class LoyaltyHistory(models.Model):
     partner_id = fields.Many2one(related="card_id.partner_id", string="Customer")
     expired_lot_id = fields.Many2one(
         "loyalty.history",
-        "Expired Lot",
         readonly=True,
         index="btree_not_null",
         help="The line that issued the points this line expires.",
