@@ -11,6 +11,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from barcode.ean import EuropeanArticleNumber13
 
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
@@ -187,6 +188,7 @@ class CustomerRatingDemo(models.AbstractModel):
             rng, customers, companies, salespeople, pricelists
         )
         promotion = demo._demo_promotion_program(companies[0])
+        demo._demo_referrals(random.Random(seed + 1), partners)
         plans = demo._demo_order_plans(rng, partners, companies, orders, today, days)
         sale_orders = demo._demo_orders(rng, plans, sources, products, promotion)
         demo._demo_cancel_some(rng, sale_orders)
@@ -198,7 +200,38 @@ class CustomerRatingDemo(models.AbstractModel):
         )
         demo._demo_archive_some(rng, partners, plans, today)
         demo._demo_bonus_history(sale_orders)
+        demo._demo_instruments(random.Random(seed + 2))
         return sale_orders
+
+    @api.model
+    def _demo_referrals(self, rng, partners, share=0.1):
+        """About one customer in ten was brought by another customer; the
+        referrers earn their points when the orders are confirmed."""
+        customers = partners.filtered(lambda partner: not partner.parent_id)
+        for customer in customers:
+            if rng.random() < share:
+                referrer = rng.choice(customers - customer)
+                customer.customer_rating_referred_by_id = referrer
+
+    @api.model
+    def _demo_instruments(self, rng, count=20):
+        """A stack of printed bonus cards with EAN-13 codes, not handed out
+        yet, and three customers whose lost card was replaced by one."""
+        program = self.env.ref("customer_rating.loyalty_program_customer_bonus")
+        bodies = [f"2{rng.randrange(10**10):010d}{n % 10}" for n in range(count)]
+        codes = [
+            f"{body}{EuropeanArticleNumber13(body).calculate_checksum()}"
+            for body in bodies
+        ]
+        printed = self.env["loyalty.card"].create(
+            [{"program_id": program.id, "code": code} for code in codes]
+        )
+        holders = self.env["loyalty.card"].search(
+            [("program_id", "=", program.id), ("points", ">", 0)], order="id", limit=3
+        )
+        for old, new in zip(holders, printed, strict=False):
+            old._replace_by(new, "lost")
+            new.partner_id = old.partner_id
 
     @api.model
     def _demo_call_backs(self, seed=42):
