@@ -15,6 +15,17 @@ from odoo.tools import SQL
 PARETO_A = 0.80
 PARETO_B = 0.95
 
+# A product category is a cross-sell gap for a customer who never bought it
+# when at least this share (%) of the customers of the same segment bought it.
+GAP_THRESHOLD = 50.0
+
+# The loyalty status of a customer (see `_status_control_rule`).
+STATUSES = [
+    ("active", "Active"),
+    ("control", "Control"),
+    ("archived", "Archived"),
+]
+
 
 class CustomerRatingRules(models.AbstractModel):
     _name = "customer.rating.rules"
