@@ -195,3 +195,45 @@ class CustomerRatingRules(models.AbstractModel):
             ]
         )
         return query.subselect()
+
+    @api.model
+    def _regular_customer_domain(self):
+        """Regular customers are those the shop still talks to: every
+        loyalty status but *archived* ("communication stopped"). Counts of
+        regular customers, reminders and call-backs leave archived-status
+        customers out; their history stays in the reports."""
+        return [("customer_rating_status", "!=", "archived")]
+
+    @api.model
+    def _communication_stopped(self, alias="p"):
+        """SQL twin of `_regular_customer_domain`: true for a partner (alias
+        `alias`) whose communication is stopped (status *archived*)."""
+        return SQL("%s = 'archived'", SQL.identifier(alias, "customer_rating_status"))
+
+    @api.model
+    def _empty_property(self, name, alias="p"):
+        """A customer property is empty when it has no value, or an empty
+        text, or an unticked checkbox (a required checkbox must be ticked).
+        The number 0 is a value."""
+        return SQL(
+            "COALESCE(%s -> %s, 'null'::jsonb)"
+            " IN ('null'::jsonb, 'false'::jsonb, '\"\"'::jsonb, '[]'::jsonb)",
+            SQL.identifier(alias, "customer_rating_properties"),
+            name,
+        )
+
+    @api.model
+    def _status_control_rule(self, required_names, alias="p"):
+        """The loyalty status a partner (alias `alias`) should have, unless a
+        user archived it (set by hand, never changed by this rule): *control*
+        when a required customer property of a customer (a commercial
+        partner; contacts roll up into it) is empty, *active* otherwise."""
+        incomplete = SQL(" OR ").join(
+            self._empty_property(name, alias) for name in required_names
+        )
+        return SQL(
+            "CASE WHEN %s = %s AND (%s) THEN 'control' ELSE 'active' END",
+            SQL.identifier(alias, "id"),
+            SQL.identifier(alias, "commercial_partner_id"),
+            incomplete if required_names else SQL("FALSE"),
+        )
