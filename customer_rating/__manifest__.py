@@ -23,6 +23,7 @@
         "security/customer_rating_line_security.xml",
         "security/customer_rating_tier_security.xml",
         "data/customer_rating_bonus_data.xml",
+        "data/customer_rating_property_data.xml",
         "report/customer_rating_line_views.xml",
         "report/customer_rating_report.xml",
         "report/customer_rating_branch_line_views.xml",

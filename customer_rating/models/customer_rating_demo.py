@@ -200,7 +200,7 @@ class CustomerRatingDemo(models.AbstractModel):
         )
         demo._demo_archive_some(rng, partners, plans, today)
         demo._demo_bonus_history(sale_orders)
-        demo._demo_instruments(random.Random(seed + 2))
+        demo._demo_instruments(random.Random(f"{seed}-instruments{tag}"))
         return sale_orders
 
     @api.model

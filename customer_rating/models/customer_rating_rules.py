@@ -61,7 +61,7 @@ SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_
             WHEN %(at)s >= d.at_risk_date THEN 'at_risk'
             ELSE 'active' END AS status
   FROM customers c
-  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active
+  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND NOT %(stopped)s
   LEFT JOIN rhythms r ON r.partner_id = c.partner_id
  CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
  CROSS JOIN LATERAL (
@@ -70,6 +70,16 @@ SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_
               c.last_purchase + (floor(%(lost)s * g.rhythm)::int + 1) AS lost_date
        ) d
 """
+# A product category is a cross-sell gap for a customer who never bought it
+# when at least this share (%) of the customers of the same segment bought it.
+GAP_THRESHOLD = 50.0
+
+# The loyalty status of a customer (see `_status_control_rule`).
+STATUSES = [
+    ("active", "Active"),
+    ("control", "Control"),
+    ("archived", "Archived"),
+]
 
 
 class CustomerRatingRules(models.AbstractModel):
@@ -263,7 +273,9 @@ class CustomerRatingRules(models.AbstractModel):
         is *at risk* when the days since their last purchase exceed k times
         their rhythm (k = 2 by default), and *lost* when they exceed the lost
         factor times their rhythm (4 by default). Otherwise, they are
-        *active*. Archived customers are left out; contacts roll up into
+        *active*. Archived customers (archived contacts, and customers whose
+        communication is stopped: loyalty status *archived*) are left out;
+        contacts roll up into
         their commercial partner.
 
         Columns: partner_id, company_id (the branch of the last order),
@@ -288,4 +300,47 @@ class CustomerRatingRules(models.AbstractModel):
             at_risk=settings["at_risk_factor"],
             lost=settings["lost_factor"],
             default_gap=settings["default_gap"],
+            stopped=self._communication_stopped("cp"),
+        )
+
+    @api.model
+    def _regular_customer_domain(self):
+        """Regular customers are those the shop still talks to: every
+        loyalty status but *archived* ("communication stopped"). Counts of
+        regular customers, reminders and call-backs leave archived-status
+        customers out; their history stays in the reports."""
+        return [("customer_rating_status", "!=", "archived")]
+
+    @api.model
+    def _communication_stopped(self, alias="p"):
+        """SQL twin of `_regular_customer_domain`: true for a partner (alias
+        `alias`) whose communication is stopped (status *archived*)."""
+        return SQL("%s = 'archived'", SQL.identifier(alias, "customer_rating_status"))
+
+    @api.model
+    def _empty_property(self, name, alias="p"):
+        """A customer property is empty when it has no value, or an empty
+        text, or an unticked checkbox (a required checkbox must be ticked).
+        The number 0 is a value."""
+        return SQL(
+            "COALESCE(%s -> %s, 'null'::jsonb)"
+            " IN ('null'::jsonb, 'false'::jsonb, '\"\"'::jsonb, '[]'::jsonb)",
+            SQL.identifier(alias, "customer_rating_properties"),
+            name,
+        )
+
+    @api.model
+    def _status_control_rule(self, required_names, alias="p"):
+        """The loyalty status a partner (alias `alias`) should have, unless a
+        user archived it (set by hand, never changed by this rule): *control*
+        when a required customer property of a customer (a commercial
+        partner; contacts roll up into it) is empty, *active* otherwise."""
+        incomplete = SQL(" OR ").join(
+            self._empty_property(name, alias) for name in required_names
+        )
+        return SQL(
+            "CASE WHEN %s = %s AND (%s) THEN 'control' ELSE 'active' END",
+            SQL.identifier(alias, "id"),
+            SQL.identifier(alias, "commercial_partner_id"),
+            incomplete if required_names else SQL("FALSE"),
         )

@@ -64,3 +64,24 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("The default rhythm must be at least one day.")
                 )
+
+    customer_rating_required_properties = fields.Char(
+        "Required Customer Properties",
+        help="Labels of the customer properties every customer must fill, "
+        "separated by commas. A customer with an empty one is in the Control "
+        "status until it is filled.",
+    )
+
+    @api.model
+    def get_values(self):
+        holder = self.env["customer.rating.property.holder"]._holder()
+        return {
+            **super().get_values(),
+            "customer_rating_required_properties": holder._required_labels(),
+        }
+
+    def set_values(self):
+        result = super().set_values()
+        holder = self.env["customer.rating.property.holder"]._holder()
+        holder._set_required_labels(self.customer_rating_required_properties)
+        return result

@@ -5,7 +5,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from .customer_rating_rules import STATUSES
 
 WEEKDAYS = [
     ("1", "Monday"),
@@ -96,7 +99,8 @@ SELECT c.id AS partner_id, s.revenue, s.revenue_12m, s.profit, s.profit_12m,
 class ResPartner(models.Model):
     """The customer card: figures of the commercial partner (a contact shows
     its company's), computed for a whole page of partners by one query
-    (`customer.rating.rules._customer_card`), never stored."""
+    (`customer.rating.rules._customer_card`), never stored; its loyalty
+    status and typed properties, which are stored."""
 
     _inherit = "res.partner"
 
@@ -327,6 +331,55 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.commercial_partner_id.id},
         }
 
+    customer_rating_gap_categ_ids = fields.Many2many(
+        "product.category",
+        string="Cross-sell Gaps",
+        compute="_compute_customer_rating_gaps",
+        groups=CARD_GROUP,
+        help="Product categories this customer never bought although most "
+        "customers of the same segment bought them in the last 12 months",
+    )
+    customer_rating_status = fields.Selection(
+        STATUSES,
+        "Loyalty Status",
+        default="active",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Active: a customer the shop talks to. Control: a required customer "
+        "property is empty (set and cleared automatically). Archived: "
+        "communication stopped, set by hand: history kept, no reminders, not "
+        "counted among regular customers.",
+    )
+    customer_rating_property_holder_id = fields.Many2one(
+        "customer.rating.property.holder",
+        "Customer Property Definitions",
+        compute="_compute_customer_rating_property_holder_id",
+        search="_search_customer_rating_property_holder_id",
+        groups="base.group_user",
+    )
+    customer_rating_properties = fields.Properties(
+        "Customer Properties",
+        definition="customer_rating_property_holder_id.property_definition",
+        groups="base.group_user",
+    )
+
+    def _compute_customer_rating_property_holder_id(self):
+        self.customer_rating_property_holder_id = self.env[
+            "customer.rating.property.holder"
+        ]._holder()
+
+    def _search_customer_rating_property_holder_id(self, operator, value):
+        """Every partner has the one holder (the search panel filters the
+        properties on it)."""
+        if operator not in ("=", "!=", "in", "not in"):
+            return expression.FALSE_DOMAIN
+        holder = self.env["customer.rating.property.holder"]._holder()
+        ids = value if isinstance(value, (list, tuple)) else [value]
+        if (holder.id in ids) == (operator in ("=", "in")):
+            return expression.TRUE_DOMAIN
+        return expression.FALSE_DOMAIN
+
     @api.depends_context("company", "allowed_company_ids", "tz", "uid")
     def _compute_customer_rating_card(self):
         commercial = self.commercial_partner_id.filtered("id")
@@ -403,9 +456,40 @@ class ResPartner(models.Model):
             for row in self.env.cr.dictfetchall()
         }
 
+    @api.depends_context("company", "allowed_company_ids", "uid")
+    def _compute_customer_rating_gaps(self):
+        commercial = self.commercial_partner_id.filtered("id")
+        gaps = self.env["customer.rating.gap.line"]._card_gaps(commercial)
+        categories = self.env["product.category"]
+        for partner in self:
+            partner.customer_rating_gap_categ_ids = categories.browse(
+                gaps.get(partner.commercial_partner_id.id, [])
+            )
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        """Odoo gives the defaults of the properties from the definition
+        record found in the values; ours is computed, so add it."""
+        holder = self.env["customer.rating.property.holder"]._holder()
+        field = self._fields["customer_rating_properties"]
+        if not holder or field.definition_record in values:
+            return super()._add_missing_default_values(values)
+        defaults = super()._add_missing_default_values(
+            {**values, field.definition_record: holder.id}
+        )
+        defaults.pop(field.definition_record)
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._customer_rating_sync_status()
+        return partners
+
     def write(self, vals):
         """A price list a Customer Rating manager sets by hand is pinned:
-        the loyalty tiers leave it alone."""
+        the loyalty tiers leave it alone. The loyalty status follows the
+        required customer properties (see `_customer_rating_sync_status`)."""
         pricelist_fields = {
             "property_product_pricelist",
             "specific_property_product_pricelist",
@@ -417,7 +501,77 @@ class ResPartner(models.Model):
             and self.env.user.has_group("customer_rating.customer_rating_group_manager")
         ):
             vals = {**vals, "customer_rating_pricelist_pinned": True}
-        return super().write(vals)
+        result = super().write(vals)
+        status_fields = {
+            "customer_rating_properties",
+            "customer_rating_status",
+            "parent_id",
+            "is_company",
+        }
+        if status_fields & set(vals) and not self.env.context.get(
+            "customer_rating_status_sync"
+        ):
+            self._customer_rating_sync_status()
+        return result
+
+    def _customer_rating_sync_status(self):
+        """Apply the control rule (`customer.rating.rules._status_control_rule`)
+        to these partners."""
+        partners = self
+        if not self._customer_rating_required_properties():
+            # nothing can be incomplete: only partners in control may move
+            partners = self.filtered(lambda p: p.customer_rating_status == "control")
+        if partners:
+            self._customer_rating_move_statuses(SQL("p.id IN %s", tuple(partners.ids)))
+
+    @api.model
+    def _customer_rating_sync_all_statuses(self):
+        """Apply the control rule to every partner (the definition or the
+        required properties changed)."""
+        self._customer_rating_move_statuses(SQL("TRUE"))
+
+    @api.model
+    def _customer_rating_required_properties(self):
+        # sudo: the names of the required properties are no secret; reading
+        # them must not depend on the rights of whoever edits a customer.
+        holder = self.env["customer.rating.property.holder"].sudo()._holder()
+        return holder._required_names()
+
+    @api.model
+    def _customer_rating_move_statuses(self, partners):
+        """One query finds the partners (an SQL condition on alias `p`) whose
+        status must move between active and control (archived ones never
+        move); the change is written through the ORM so that it is tracked."""
+        required = self._customer_rating_required_properties()
+        target = self.env["customer.rating.rules"]._status_control_rule(required)
+        self.flush_model(
+            [
+                "customer_rating_status",
+                "customer_rating_properties",
+                "commercial_partner_id",
+            ]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT %(target)s, array_agg(p.id ORDER BY p.id)
+                  FROM res_partner p
+                 WHERE p.customer_rating_status != 'archived'
+                   AND %(target)s != p.customer_rating_status AND %(partners)s
+                 GROUP BY 1
+                """,
+                target=target,
+                partners=partners,
+            )
+        )
+        for status, ids in rows:
+            # sudo: the status follows the shared property definition for
+            # every customer, whoever changed it (a manager editing the
+            # definition may not write every company's customers); only the
+            # status is written, tracked in the name of the current user.
+            self.browse(ids).sudo().with_context(
+                customer_rating_status_sync=True
+            ).write({"customer_rating_status": status})
 
     def _customer_rating_tier(self, company):
         """The loyalty tier of this customer in `company` (tiers belong to
@@ -446,6 +600,17 @@ class ResPartner(models.Model):
             ("state", "=", "sale"),
         ]
         action["context"] = {}
+        return action
+
+    def action_customer_rating_gaps(self):
+        """The Cross-sell Gaps report of the last 12 months, on this customer."""
+        wizard = self.env["customer.rating.wizard"].create(
+            {"report": "gaps", "period": "last_12_months"}
+        )
+        action = wizard.action_open()
+        action["domain"] = expression.AND(
+            [action["domain"], [("partner_id", "=", self.commercial_partner_id.id)]]
+        )
         return action
 
     def action_customer_rating_returns(self):

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.customer_rating_rules import GAP_THRESHOLD
+
 
 class CustomerRatingGapLine(models.TransientModel):
     """A product category a customer of the period never bought.
@@ -49,55 +51,6 @@ class CustomerRatingGapLine(models.TransientModel):
 
     @api.model
     def _query(self, wizard):
-        """A segment is business or private customers, by industry when set."""
-        start, _previous_start, end = wizard._utc_bounds()
-        rules = self.env["customer.rating.rules"]
-        ctes = {
-            "active": SQL(
-                """
-                SELECT DISTINCT p.commercial_partner_id AS partner_id,
-                       cp.is_company, cp.industry_id
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE %(filter)s
-                   AND o.date_order >= %(start)s AND o.date_order < %(end)s
-                """,
-                filter=self._order_filter(wizard, rules),
-                start=start,
-                end=end,
-            ),
-            "bought": SQL(
-                """
-                SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id
-                  FROM sale_order_line l
-                  JOIN sale_order o ON o.id = l.order_id
-                  JOIN res_partner p ON p.id = o.partner_id
-                  JOIN product_product pp ON pp.id = l.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE %(filter)s AND %(line)s AND l.reward_id IS NULL
-                   AND o.date_order < %(end)s
-                   AND p.commercial_partner_id IN (SELECT partner_id FROM active)
-                """,
-                filter=self._order_filter(wizard, rules),
-                line=rules._counted_line(),
-                end=end,
-            ),
-            "segments": SQL(
-                """
-                SELECT is_company, industry_id, COUNT(*) AS customers
-                  FROM active GROUP BY is_company, industry_id
-                """
-            ),
-            "penetration": SQL(
-                """
-                SELECT a.is_company, a.industry_id, b.categ_id, COUNT(*) AS buyers
-                  FROM active a JOIN bought b ON b.partner_id = a.partner_id
-                 GROUP BY a.is_company, a.industry_id, b.categ_id
-                """
-            ),
-            "candidates": self._candidates_query(wizard),
-        }
         values = {
             **self._standard_values(wizard),
             "partner_id": SQL("c.partner_id"),
@@ -107,20 +60,119 @@ class CustomerRatingGapLine(models.TransientModel):
             "segment_customers": SQL("c.customers"),
             "segment_share": SQL("100.0 * COALESCE(c.buyers, 0) / c.customers"),
         }
-        from_clause = SQL(
-            """
-              FROM candidates c
-             WHERE NOT EXISTS (SELECT 1 FROM bought b
-                                WHERE b.partner_id = c.partner_id
-                                  AND b.categ_id = c.categ_id)
-            """
-        )
-        return self._insert(ctes, values, from_clause)
+        from_clause = SQL("FROM candidates c WHERE %s", self._never_bought())
+        return self._insert(self._gap_ctes(wizard), values, from_clause)
 
     @api.model
-    def _candidates_query(self, wizard):
+    def _card_gaps(self, partners):
+        """The gaps of `partners` (commercial partners) for the customer
+        card, with one query: the report's rule with its defaults (the last
+        12 months, the companies the user works in, the default threshold),
+        {partner id: [category ids, most usual first]}."""
+        if not partners:
+            return {}
+        wizard = self.env["customer.rating.wizard"].new(
+            {
+                "report": "gaps",
+                "period": "last_12_months",
+                "company_id": self.env.company.id,
+                "company_ids": self.env.companies.ids,
+                "gap_threshold": GAP_THRESHOLD,
+            }
+        )
+        if not wizard._effective_companies():
+            return {}
+        for model in self._report_sources:
+            self.env[model].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                %(ctes)s
+                SELECT c.partner_id, array_agg(c.categ_id
+                                               ORDER BY c.buyers DESC, c.categ_id)
+                  FROM candidates c
+                 WHERE %(never_bought)s
+                 GROUP BY c.partner_id
+                """,
+                ctes=self._with(self._gap_ctes(wizard, partners)),
+                never_bought=self._never_bought(),
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _never_bought(self):
+        """The candidate (alias `c`) is a gap: its customer never bought its
+        category."""
+        return SQL(
+            """NOT EXISTS (SELECT 1 FROM bought b
+                            WHERE b.partner_id = c.partner_id
+                              AND b.categ_id = c.categ_id)"""
+        )
+
+    @api.model
+    def _gap_ctes(self, wizard, partners=None):
+        """The WITH queries of the gaps of `wizard`'s period: `candidates`
+        holds the (customer, category) pairs to check, restricted to
+        `partners` when given; `bought` what each customer bought. A segment
+        is business or private customers, by industry when set."""
+        start, _previous_start, end = wizard._utc_bounds()
+        rules = self.env["customer.rating.rules"]
+        return {
+            "active": SQL(
+                """
+            SELECT DISTINCT p.commercial_partner_id AS partner_id,
+                   cp.is_company, cp.industry_id
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE %(filter)s
+               AND o.date_order >= %(start)s AND o.date_order < %(end)s
+            """,
+                filter=self._order_filter(wizard, rules),
+                start=start,
+                end=end,
+            ),
+            "bought": SQL(
+                """
+            SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE %(filter)s AND %(line)s AND l.reward_id IS NULL
+               AND o.date_order < %(end)s
+               AND p.commercial_partner_id IN (SELECT partner_id FROM active)
+            """,
+                filter=self._order_filter(wizard, rules),
+                line=rules._counted_line(),
+                end=end,
+            ),
+            "segments": SQL(
+                """
+            SELECT is_company, industry_id, COUNT(*) AS customers
+              FROM active GROUP BY is_company, industry_id
+            """
+            ),
+            "penetration": SQL(
+                """
+            SELECT a.is_company, a.industry_id, b.categ_id, COUNT(*) AS buyers
+              FROM active a JOIN bought b ON b.partner_id = a.partner_id
+             GROUP BY a.is_company, a.industry_id, b.categ_id
+            """
+            ),
+            "candidates": self._candidates_query(wizard, partners),
+        }
+
+    @api.model
+    def _candidates_query(self, wizard, partners=None):
         """(customer, category) pairs to check: the chosen categories for
-        every customer, or the categories the customer's segment usually buys."""
+        every customer (of `partners` when given), or the categories the
+        customer's segment usually buys."""
+        restrict = (
+            SQL("a.partner_id IN %s", tuple(partners.ids)) if partners else SQL("TRUE")
+        )
         segment = SQL(
             "pen.is_company = a.is_company"
             " AND pen.industry_id IS NOT DISTINCT FROM a.industry_id"
@@ -134,9 +186,10 @@ class CustomerRatingGapLine(models.TransientModel):
                    AND s.industry_id IS NOT DISTINCT FROM a.industry_id
                  CROSS JOIN product_category categ
                   LEFT JOIN penetration pen ON pen.categ_id = categ.id AND %(segment)s
-                 WHERE categ.id IN %(categories)s
+                 WHERE categ.id IN %(categories)s AND %(restrict)s
                 """,
                 segment=segment,
+                restrict=restrict,
                 categories=tuple(wizard.categ_ids.ids),
             )
         return SQL(
@@ -147,7 +200,9 @@ class CustomerRatingGapLine(models.TransientModel):
                AND s.industry_id IS NOT DISTINCT FROM a.industry_id
               JOIN penetration pen ON %(segment)s
              WHERE 100.0 * pen.buyers / s.customers >= %(threshold)s
+               AND %(restrict)s
             """,
             segment=segment,
+            restrict=restrict,
             threshold=wizard.gap_threshold,
         )

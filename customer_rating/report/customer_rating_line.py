@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.customer_rating_rules import STATUSES
+
 MEASURE_COLUMNS = {
     "revenue": "net_revenue",
     "profit": "profit",
@@ -59,6 +61,7 @@ class CustomerRatingLine(models.TransientModel):
         readonly=True,
         help="Where the customer spent most in the period",
     )
+    status = fields.Selection(STATUSES, "Loyalty Status", readonly=True)
 
     @api.depends("rank", "previous_rank")
     def _compute_movement(self):
@@ -158,6 +161,7 @@ class CustomerRatingLine(models.TransientModel):
             "bonus_balance": SQL("bonus.points"),
             "user_id": SQL("p.user_id"),
             "home_company_id": SQL("cur.home_company_id"),
+            "status": SQL("p.customer_rating_status"),
         }
 
     @api.model

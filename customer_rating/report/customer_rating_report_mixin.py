@@ -77,20 +77,26 @@ class CustomerRatingReportMixin(models.AbstractModel):
         """INSERT INTO this model's table: `ctes` (name: SQL query) for the
         WITH clause, `values` (column: SQL expression) selected `from_clause`
         (an SQL fragment starting with FROM)."""
-        with_clause = SQL(
+        return SQL(
+            "INSERT INTO %s (%s) %s SELECT %s %s",
+            SQL.identifier(self._table),
+            SQL(", ").join(SQL.identifier(name) for name in values),
+            self._with(ctes),
+            SQL(", ").join(values.values()),
+            from_clause,
+        )
+
+    @api.model
+    def _with(self, ctes):
+        """The WITH clause of `ctes` (name: SQL query), if any."""
+        if not ctes:
+            return SQL()
+        return SQL(
             "WITH %s",
             SQL(", ").join(
                 SQL("%s AS (%s)", SQL.identifier(name), query)
                 for name, query in ctes.items()
             ),
-        )
-        return SQL(
-            "INSERT INTO %s (%s) %s SELECT %s %s",
-            SQL.identifier(self._table),
-            SQL(", ").join(SQL.identifier(name) for name in values),
-            with_clause if ctes else SQL(),
-            SQL(", ").join(values.values()),
-            from_clause,
         )
 
     @api.model

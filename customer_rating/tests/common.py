@@ -437,3 +437,66 @@ class RetentionCommon(TransactionCase):
             for row in self.env.cr.dictfetchall()
             if row["partner_id"] in self.customers.ids
         }
+
+
+PROPERTY_DEFINITION = [
+    {"name": "birthday", "string": "Birthday", "type": "date"},
+    {
+        "name": "kind",
+        "string": "Customer Type",
+        "type": "selection",
+        "selection": [["retail", "Retail"], ["vip", "VIP"]],
+    },
+    {"name": "visits", "string": "Visits", "type": "integer"},
+    {"name": "budget", "string": "Budget", "type": "float"},
+    {"name": "consent", "string": "Consent", "type": "boolean"},
+    {"name": "notes", "string": "Notes", "type": "char", "default": "none"},
+]
+
+
+class CustomerPropertiesCommon(TransactionCase):
+    """Typed customer properties of every kind the issue asks for, a
+    customer company with a contact, a private customer, and a Customer
+    Rating manager and user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.holder = cls.env.ref("customer_rating.customer_rating_property_holder")
+        cls.holder.property_definition = PROPERTY_DEFINITION
+        partner = cls.env["res.partner"]
+        cls.company = partner.create({"name": "CR Props Co", "is_company": True})
+        cls.contact = partner.create(
+            {"name": "CR Props Buyer", "parent_id": cls.company.id}
+        )
+        cls.person = partner.create({"name": "CR Props Person"})
+        cls.manager = new_test_user(
+            cls.env,
+            "cr_props_manager",
+            groups="base.group_user,base.group_partner_manager,customer_rating.customer_rating_group_manager",
+        )
+        cls.user = new_test_user(
+            cls.env,
+            "cr_props_user",
+            groups="base.group_user,base.group_partner_manager,customer_rating.customer_rating_group_user",
+        )
+
+    def _require(self, *labels):
+        self.holder._set_required_labels(", ".join(labels))
+
+    def flush_tracking(self):
+        """Write the pending tracking messages, as a commit would."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _status_changes(self, partner):
+        """The loyalty status changes tracked on `partner`, oldest first."""
+        values = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", partner.id),
+                ("field_id.name", "=", "customer_rating_status"),
+            ],
+            order="id",
+        )
+        return [(v.old_value_char, v.new_value_char) for v in values]

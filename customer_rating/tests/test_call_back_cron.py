@@ -115,6 +115,12 @@ class TestCallBackCron(RetentionCommon):
         self.assertFalse(self._activities(self.eva))
         self.assertFalse(self._callbacks(self.eva))
 
+    def test_communication_stopped_customers_get_nothing(self):
+        self.ana.customer_rating_status = "archived"
+        self._run_cron()
+        self.assertFalse(self._callbacks(self.ana))
+        self.assertTrue(self._callbacks(self.dan), "the others are called")
+
     def test_batches_report_progress(self):
         cron = self.env.ref("customer_rating.ir_cron_schedule_call_backs")
         to_call = len(self.Callback._customers_to_call_back())

@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import Counter, defaultdict
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
@@ -7,9 +11,7 @@ from odoo.tests import tagged
 from .common import TODAY, CustomerRatingCommon
 
 
-@tagged("post_install", "-at_install")
-@freeze_time(TODAY)
-class TestCrossSellGaps(CustomerRatingCommon):
+class CrossSellGapsCommon(CustomerRatingCommon):
     """Private customers of the period: Bob, Carla, Dora, Emil; Carla, Dora
     and Emil also buy tea: 3 of 4, so tea is a gap for Bob. Acme is the only
     business customer: nothing it misses is usual in its segment."""
@@ -35,6 +37,10 @@ class TestCrossSellGaps(CustomerRatingCommon):
         customers = self.period_orders.filtered(lambda o: o.state == "sale").partner_id
         return customers.commercial_partner_id.filtered(lambda p: not p.is_company)
 
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCrossSellGaps(CrossSellGapsCommon):
     def test_usual_categories_never_bought(self):
         gaps = self._gaps()
         private = self._private_customers()
@@ -54,3 +60,70 @@ class TestCrossSellGaps(CustomerRatingCommon):
         gaps = self._gaps(categ_ids=[Command.set(self.tea.ids)])
         self.assertEqual(set(gaps), {(self.bob, self.tea), (self.acme, self.tea)})
         self.assertEqual(gaps[self.acme, self.tea].segment_share, 0.0)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCrossSellGapsOnTheCard(CrossSellGapsCommon):
+    """The card applies the report's rule to the last 12 months of every
+    team, so the database's other orders count too: the expected gaps are
+    computed here from the orders themselves."""
+
+    def _expected_gaps(self, partner):
+        """Categories bought by at least half of the customers of the
+        partner's segment in the last 12 months, that it never bought."""
+        start = datetime.combine(TODAY - relativedelta(years=1), time.min)
+        end = datetime.combine(TODAY, time.min) + timedelta(days=2)
+        orders = self.env["sale.order"].search(
+            [
+                ("state", "=", "sale"),
+                ("company_id", "in", self.env.companies.ids),
+                ("date_order", "<", end - timedelta(days=1)),
+            ]
+        )
+        customers = orders.filtered(
+            lambda o: o.date_order >= start + timedelta(days=1)
+        ).partner_id.commercial_partner_id
+        bought = defaultdict(set)
+        for line in orders.order_line:
+            if not line.display_type and not line.reward_id and line.product_id:
+                customer = line.order_id.partner_id.commercial_partner_id
+                bought[customer].add(line.product_id.categ_id)
+        if partner not in customers:
+            return set()
+        segment = customers.filtered(
+            lambda c: (
+                (c.is_company, c.industry_id)
+                == (partner.is_company, partner.industry_id)
+            )
+        )
+        buyers = Counter(categ for member in segment for categ in bought[member])
+        return {
+            categ
+            for categ, count in buyers.items()
+            if 100.0 * count / len(segment) >= 50.0 and categ not in bought[partner]
+        }
+
+    def test_gaps_on_the_card(self):
+        for partner in (self.bob, self.carla, self.acme, self.acme_contact):
+            with self.subTest(partner=partner.name):
+                expected = self._expected_gaps(partner.commercial_partner_id)
+                self.assertEqual(set(partner.customer_rating_gap_categ_ids), expected)
+
+    def test_card_gaps_are_the_report_for_this_customer(self):
+        action = self.bob.action_customer_rating_gaps()
+        lines = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(lines.partner_id, self.bob)
+        self.assertEqual(lines.categ_id, self.bob.customer_rating_gap_categ_ids)
+
+    def test_a_page_of_cards_costs_the_same_queries(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"CR Gap Page {n}"} for n in range(30)]
+        )
+        for customer in customers[:10]:
+            self._order(customer, "2026-05-05 10:00", 1, self.main)
+        customers[:2].read(["customer_rating_gap_categ_ids"])  # warm the caches
+        for page in (customers[:5], customers):
+            self.env["res.partner"].invalidate_model()
+            with self.assertQueryCount(__system__=3):
+                page.read(["customer_rating_gap_categ_ids"])

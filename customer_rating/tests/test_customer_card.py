@@ -16,6 +16,7 @@ CARD_FIELDS = [
     "customer_rating_last_purchase",
     "customer_rating_days_since",
     "customer_rating_amount_due",
+    "customer_rating_status",
 ]
 
 
@@ -146,5 +147,5 @@ class TestCustomerCard(CustomerRatingCommon):
         customers[:2].read(CARD_FIELDS)  # warm the caches of users, companies...
         for page in (customers[:5], customers):
             self.env["res.partner"].invalidate_model()
-            with self.assertQueryCount(__system__=3):
+            with self.assertQueryCount(__system__=4):
                 page.read(CARD_FIELDS)

@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.customer_rating_rules import GAP_THRESHOLD
+
 REPORTS = [
     ("rating", "Customer rating"),
     ("branches", "Customers x branches"),
@@ -87,7 +89,7 @@ class CustomerRatingWizard(models.TransientModel):
     categ_ids = fields.Many2many("product.category", string="Product Categories")
     gap_threshold = fields.Float(
         "Usually Bought By (%)",
-        default=50.0,
+        default=GAP_THRESHOLD,
         help="A category is a gap for a customer who never bought it when at least "
         "this share of the customers of the same segment bought it in the period.",
     )
@@ -152,8 +154,9 @@ class CustomerRatingWizard(models.TransientModel):
 
     def _effective_companies(self):
         """The chosen branches the user works in now: raw SQL skips record
-        rules, so the company filter is applied here."""
-        return self.company_ids & self.env.companies
+        rules, so the company filter is applied here. (`_origin`: the card
+        runs the gaps report on an unsaved wizard.)"""
+        return self.company_ids._origin & self.env.companies
 
     def _previous_date_from(self):
         """Start of the previous period of the same length."""
