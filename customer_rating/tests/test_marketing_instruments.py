@@ -2,7 +2,7 @@
 import base64
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import BonusCommon
 
@@ -114,6 +114,18 @@ class TestMarketingInstruments(BonusCommon):
         self.assertEqual(new.points, 200.0)
         with self.assertRaisesRegex(UserError, "already blocked"):
             self._replace(old)
+
+    def test_a_salesperson_assigns_and_replaces(self):
+        salesman = new_test_user(
+            self.env,
+            login="cr_instrument_salesman",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        self.env = self.env(user=salesman)
+        self._assign("5901234123457")
+        new = self._replace(self.printed[0].with_user(salesman))
+        self.assertEqual(new.partner_id, self.customer)
+        self.assertTrue(self.printed[0].is_blocked)
 
     def test_a_used_instrument_cannot_replace(self):
         self._confirmed(self.buyer, 2)

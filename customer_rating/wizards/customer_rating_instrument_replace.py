@@ -53,7 +53,13 @@ class CustomerRatingInstrumentReplace(models.TransientModel):
         a new one."""
         cards = self.env["loyalty.card"]
         if not self.new_code:
-            return cards.create({"program_id": old.program_id.id, "points": 0})
+            # sudo: salespeople may not create cards; this one is an empty
+            # card of the old one's program, given to its holder right after.
+            return (
+                cards.sudo()
+                .create({"program_id": old.program_id.id, "points": 0})
+                .sudo(False)
+            )
         code = self.new_code.strip()
         cards._check_barcode(code)
         new = cards.search([("code", "=", code)], limit=1)
