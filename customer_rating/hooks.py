@@ -13,8 +13,10 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Keep the bonus program and the tier price lists when the module goes:
-    customers keep their cards, points and price lists."""
+    """Keep what customers and salespeople still use when the module goes:
+    the bonus program (customers keep their cards and points), the tier
+    price lists, and the call-back activity type (open call-backs stay in
+    the salespeople's activities)."""
     env["ir.model.data"].search(
         [
             ("module", "=", "customer_rating"),
@@ -23,9 +25,8 @@ def uninstall_hook(env):
                 "in",
                 (
                     "loyalty.program",
-                    "loyalty.reward",
                     "product.pricelist",
-                    "product.pricelist.item",
+                    "mail.activity.type",
                 ),
             ),
         ]
