@@ -27,12 +27,16 @@ def main():
     readme = ADDON / "readme"
     parts = [
         title(manifest["name"], "=", overline=True),
-        "..\n   This README is assembled from the fragments in readme/"
-        " (setup/readme.py).\n",
+        (
+            "..\n   This README is assembled from the fragments in readme/"
+            " (setup/readme.py).\n"
+        ),
         "|badge1|\n",
-        ".. |badge1| image:: https://img.shields.io/badge/licence-LGPL--3-blue.png\n"
-        "    :target: http://www.gnu.org/licenses/lgpl-3.0-standalone.html\n"
-        "    :alt: License: LGPL-3\n",
+        (
+            ".. |badge1| image:: https://img.shields.io/badge/licence-LGPL--3-blue.png\n"
+            "    :target: http://www.gnu.org/licenses/lgpl-3.0-standalone.html\n"
+            "    :alt: License: LGPL-3\n"
+        ),
         rst((readme / "DESCRIPTION.md").read_text()),
         "**Table of contents**\n\n.. contents::\n   :local:\n",
     ]
