@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from datetime import date, datetime
+
+import openpyxl
 
 from odoo import Command
 from odoo.exceptions import ValidationError
@@ -186,3 +189,24 @@ class TestMarketingReport(BonusCommon):
             self.assertAlmostEqual(line.retention, 100.0 * active / new)
         flyer_march = lines[self.flyer, self.env["res.partner"], date(2026, 3, 1)]
         self.assertAlmostEqual(flyer_march.profit, (11 + 4) * 40.0)
+
+    def test_excel_export(self):
+        wizard = self.env["customer.rating.wizard"].create(
+            {
+                "report": "marketing",
+                "period": "custom",
+                "date_from": "2026-03-01",
+                "date_to": "2026-05-31",
+                "team_ids": [Command.set(self.team.ids)],
+            }
+        )
+        download = wizard.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(download["url"].split("/")[3].split("?")[0])
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        rows = list(sheet.iter_rows(min_row=3, values_only=True))
+        self.assertEqual(
+            rows[0][:3], ("Acquisition Source", "Referred By", "First Purchase Month")
+        )
+        self.assertEqual(rows[-1][3], 4, "four new customers in total")

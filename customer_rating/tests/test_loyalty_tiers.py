@@ -91,6 +91,19 @@ class TestLoyaltyTiers(BonusCommon):
         self.assertEqual(tiers._retier(self.company), 0)
         self.assertEqual(self.at_gold.message_ids, messages)
 
+    def test_retier_button(self):
+        action = self.env["customer.rating.tier"].action_retier()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(self.at_gold.customer_rating_tier_id, self.gold)
+        self.assertEqual(
+            self.gold.partner_count,
+            len(
+                self.env["res.partner"].search(
+                    [("customer_rating_tier_id", "=", self.gold.id)]
+                )
+            ),
+        )
+
     def test_tier_multiplies_the_points(self):
         self.env["customer.rating.tier"]._retier(self.company)
         order = self._confirmed(self.at_gold, 1, company=self.branch)
