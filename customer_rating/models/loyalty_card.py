@@ -194,15 +194,13 @@ class LoyaltyCard(models.Model):
         )
         # sudo: the card belongs to the program's company, which a salesperson
         # of a branch may not read; it is only looked up and created here.
-        cards = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("program_id", "=", program.id),
-                    ("partner_id", "in", customers.ids),
-                ]
-            )
+        cards = self.sudo().search(
+            [
+                ("program_id", "=", program.id),
+                ("partner_id", "in", customers.ids),
+                ("is_blocked", "=", False),
+            ],
+            order="id",
         )
         missing = customers - cards.partner_id
         if missing:
@@ -217,6 +215,15 @@ class LoyaltyCard(models.Model):
                 )
             )
         return {card.partner_id: card.sudo(False) for card in cards}
+
+    def _bonus_current(self):
+        """Where this card's points are now: the card that replaced it, or
+        the one that replaced that one, and so on."""
+        self.ensure_one()
+        card = self
+        while card.replaced_by_id:
+            card = card.replaced_by_id
+        return card
 
     def _bonus_lock(self):
         """Lock the cards until the transaction ends: two transactions cannot

@@ -63,7 +63,7 @@ class SaleOrder(models.Model):
         costs = defaultdict(float)
         for line in self.order_line:
             if line.coupon_id.program_id.is_customer_bonus:
-                costs[line.coupon_id] += line.points_cost
+                costs[line.coupon_id._bonus_current()] += line.points_cost
         return costs
 
     def _bonus_check_redemptions(self):
@@ -218,7 +218,9 @@ class SaleOrder(models.Model):
 
     def _bonus_ledger_totals(self):
         """Net points issued and used per (order, card) in the bonus ledger,
-        and the points of each order's last earn line."""
+        and the points of each order's last earn line. The card is where the
+        points are now: the last replacement of the card they were written
+        on."""
         totals = defaultdict(
             lambda: {"issued": 0.0, "used": 0.0, "earned": 0.0, "expiration": False}
         )
@@ -234,15 +236,17 @@ class SaleOrder(models.Model):
         for order_id, card, issued, used in history._read_group(
             domain, ["order_id", "card_id"], ["issued:sum", "used:sum"]
         ):
-            key = (self.browse(order_id), card.sudo(False))
-            totals[key].update(issued=issued, used=used)
+            key = (self.browse(order_id), card.sudo(False)._bonus_current())
+            totals[key]["issued"] += issued
+            totals[key]["used"] += used
         last_earns = history._read_group(
-            domain + [("bonus_move_type", "=", "earn")],
-            ["order_id", "card_id"],
-            ["id:max"],
+            domain + [("bonus_move_type", "=", "earn")], ["order_id"], ["id:max"]
         )
-        for line in history.browse(line_id for _order, _card, line_id in last_earns):
-            key = (self.browse(line.order_id), line.card_id.sudo(False))
+        for line in history.browse(line_id for _order, line_id in last_earns):
+            key = (
+                self.browse(line.order_id),
+                line.card_id.sudo(False)._bonus_current(),
+            )
             totals[key].update(earned=line.issued, expiration=line.expiration_date)
         return totals
 
@@ -279,7 +283,9 @@ class SaleOrder(models.Model):
         `card`, taken back by posted credit notes."""
         self.ensure_one()
         lines = self.order_line.filtered(lambda line: not line.display_type)
-        rewards = lines.filtered(lambda line: line.coupon_id == card)
+        rewards = lines.filtered(
+            lambda line: line.coupon_id and line.coupon_id._bonus_current() == card
+        )
         goods = lines.filtered(lambda line: not line.is_reward_line)
         return self._refunded_ratio(goods), self._refunded_ratio(rewards)
 

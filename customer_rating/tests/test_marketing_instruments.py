@@ -19,6 +19,12 @@ class TestMarketingInstruments(BonusCommon):
                 for code in ("5901234123457", "4006381333931", "CR-CARD-0001")
             ]
         )
+        coupons = cls.env["loyalty.program"].create(
+            {"name": "CR Coupons", "program_type": "coupons"}
+        )
+        cls.coupon = cls.env["loyalty.card"].create(
+            {"program_id": coupons.id, "code": "CR-COUPON-1"}
+        )
 
     def _assign(self, code, partner=None):
         wizard = Form(
@@ -61,8 +67,10 @@ class TestMarketingInstruments(BonusCommon):
         self._assign(" 5901234123457 ")
         self.assertEqual(self.printed[0].partner_id, self.customer)
         self.assertIn(self.printed[0], self.customer.customer_rating_instrument_ids)
-        self._assign("CR-CARD-0001", partner=self.buyer)
-        self.assertEqual(self.printed[2].partner_id, self.customer, "to the company")
+        self._assign("CR-COUPON-1", partner=self.buyer)
+        self.assertEqual(self.coupon.partner_id, self.customer, "to the company")
+        with self.assertRaisesRegex(UserError, "already holds the Customer Bonus"):
+            self._assign("CR-CARD-0001")
 
     def test_assign_errors(self):
         with self.assertRaisesRegex(UserError, "No marketing instrument has the code"):
@@ -105,6 +113,16 @@ class TestMarketingInstruments(BonusCommon):
             self._assign("5901234123457")
         self._confirmed(self.buyer, 1)
         self.assertEqual(new.points, 400.0, "the new card earns from now on")
+
+    def test_a_refund_after_a_replacement_takes_from_the_new_card(self):
+        order = self._confirmed(self.buyer, 4)
+        old = self._card()
+        new = self._replace(old)
+        self._refund(order, 1)
+        self.assertEqual((old.points, new.points), (0.0, 300.0))
+        self.assertEqual(self._ledger(new)[-1].issued, -100.0)
+        order._bonus_sync_ledger()
+        self.assertEqual(len(self._ledger(new)), 2, "nothing written twice")
 
     def test_replacement_with_a_new_code(self):
         self._confirmed(self.buyer, 2)

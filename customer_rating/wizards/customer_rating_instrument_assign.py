@@ -59,4 +59,29 @@ class CustomerRatingInstrumentAssign(models.TransientModel):
             )
         if not card.active:
             raise UserError(self.env._("The instrument %s is archived.", code))
+        self._check_one_bonus_card(card, customer)
         return card
+
+    def _check_one_bonus_card(self, card, customer):
+        """A customer holds one card of a bonus program: another one would
+        split their points. A lost or damaged card is replaced instead."""
+        if not card.program_id.is_customer_bonus:
+            return
+        held = self.env["loyalty.card"].search(
+            [
+                ("program_id", "=", card.program_id.id),
+                ("partner_id", "=", customer.id),
+                ("is_blocked", "=", False),
+            ],
+            limit=1,
+        )
+        if held:
+            raise UserError(
+                self.env._(
+                    "%(customer)s already holds the %(program)s card %(code)s: "
+                    "replace it instead.",
+                    customer=customer.display_name,
+                    program=card.program_id.name,
+                    code=held.code,
+                )
+            )
