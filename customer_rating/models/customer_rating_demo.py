@@ -587,14 +587,43 @@ class CustomerRatingDemo(models.AbstractModel):
             self._demo_order_vals(rng, plan, sources, products) for plan in plans
         ]
         orders = self.env["sale.order"]
+        redeem_rng = random.Random(rng.random())
         for start in range(0, len(vals_list), 500):
             batch = orders.create(vals_list[start : start + 500])
             self._demo_claim_promotion(rng, batch, promotion)
+            self._demo_redeem_points(redeem_rng, batch)
             batch.action_confirm()
             orders |= batch
         for order, plan in zip(orders, plans, strict=True):
             order.date_order = plan["date"]
         return orders
+
+    @api.model
+    def _demo_redeem_points(self, rng, orders, share=0.1):
+        """Customers holding enough bonus points spend them on about one
+        order in ten, with the program's reward, as a salesperson does with
+        the Rewards button."""
+        program = self.env.ref("customer_rating.loyalty_program_customer_bonus")
+        reward = program.reward_ids[:1]
+        cards = self.env["loyalty.card"].search(
+            [
+                ("program_id", "=", program.id),
+                ("points", ">=", reward.required_points),
+                ("is_blocked", "=", False),
+            ]
+        )
+        balances = {card.partner_id: card for card in cards}
+        spent = dict.fromkeys(balances, 0.0)
+        for order in orders:
+            customer = order.partner_id.commercial_partner_id
+            card = balances.get(customer)
+            if not card or rng.random() >= share:
+                continue
+            if card.points - spent[customer] < reward.required_points:
+                continue
+            order._update_programs_and_rewards()
+            if not order._apply_program_reward(reward, card):
+                spent[customer] += reward.required_points
 
     @api.model
     def _demo_bonus_history(self, orders):
