@@ -73,12 +73,19 @@ class CustomerRatingTier(models.Model):
                 )
 
     def _compute_partner_count(self):
-        for tier in self:
-            tier.partner_count = (
+        counts = {}
+        for company, tiers in self.grouped("company_id").items():
+            counts.update(
                 self.env["res.partner"]
-                .with_company(tier.company_id)
-                .search_count([("customer_rating_tier_id", "=", tier.id)])
+                .with_company(company)
+                ._read_group(
+                    [("customer_rating_tier_id", "in", tiers.ids)],
+                    ["customer_rating_tier_id"],
+                    ["__count"],
+                )
             )
+        for tier in self:
+            tier.partner_count = counts.get(tier, 0)
 
     def action_open_customers(self):
         self.ensure_one()

@@ -10,6 +10,28 @@ from odoo.tests import TransactionCase, new_test_user
 TODAY = date(2026, 6, 15)
 
 
+def post_refund(order, quantity, day=None):
+    """Invoice the order, then post a credit note for `quantity` units of
+    its product line, both dated `day` (default: today)."""
+    order = order.with_company(order.company_id)
+    invoice = order._create_invoices()
+    invoice.invoice_date = day
+    invoice.action_post()
+    line = order.order_line.filtered(lambda line: not line.is_reward_line)
+    credit_note = order.env["account.move"].create(
+        {
+            "move_type": "out_refund",
+            "partner_id": order.partner_invoice_id.id,
+            "invoice_date": day,
+            "invoice_line_ids": [
+                Command.create(line._prepare_invoice_line(quantity=quantity))
+            ],
+        }
+    )
+    credit_note.action_post()
+    return credit_note
+
+
 class CustomerRatingCommon(TransactionCase):
     """Orders of a few customers around the period 2026-03-16 .. 2026-06-15,
     at two branches, in two currencies, with a return and a cancellation.
@@ -111,7 +133,7 @@ class CustomerRatingCommon(TransactionCase):
             | cls.order_emil
             | cls.order_cancelled
         )
-        cls.refund = cls._return(cls.order_acme_1, quantity=2, day="2026-05-10")
+        cls.refund = post_refund(cls.order_acme_1, quantity=2, day="2026-05-10")
         cls.dora.action_archive()
 
     @classmethod
@@ -137,26 +159,6 @@ class CustomerRatingCommon(TransactionCase):
         order.action_confirm()
         order.date_order = datetime.fromisoformat(when)
         return order
-
-    @classmethod
-    def _return(cls, order, quantity, day):
-        """Invoice the order, then a posted credit note for part of it."""
-        invoice = order._create_invoices()
-        invoice.invoice_date = day
-        invoice.action_post()
-        line = order.order_line
-        credit_note = cls.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": order.partner_invoice_id.id,
-                "invoice_date": day,
-                "invoice_line_ids": [
-                    Command.create(line._prepare_invoice_line(quantity=quantity))
-                ],
-            }
-        )
-        credit_note.action_post()
-        return credit_note
 
     def _run(self, report="rating", **values):
         """A wizard over the test period and team, its report computed."""
@@ -267,27 +269,6 @@ class BonusCommon(TransactionCase):
         """Claim the program's reward with `card`, as the Rewards button does."""
         result = order._apply_program_reward(self.reward, card)
         self.assertNotIn("error", result)
-
-    def _refund(self, order, quantity, day=None):
-        """Invoice the order and post a credit note for `quantity` units,
-        both dated `day` (default: today)."""
-        order = order.with_company(order.company_id)
-        invoice = order._create_invoices()
-        invoice.invoice_date = day
-        invoice.action_post()
-        line = order.order_line.filtered(lambda line: not line.is_reward_line)
-        credit_note = order.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": order.partner_invoice_id.id,
-                "invoice_date": day,
-                "invoice_line_ids": [
-                    Command.create(line._prepare_invoice_line(quantity=quantity))
-                ],
-            }
-        )
-        credit_note.action_post()
-        return credit_note
 
 
 class RetentionCommon(TransactionCase):

@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import BonusCommon
+from .common import BonusCommon, post_refund
 
 
 @tagged("post_install", "-at_install")
@@ -156,7 +156,7 @@ class TestMarketingReport(BonusCommon):
         )
 
     def test_newcomers_per_source_referrer_and_cohort(self):
-        self._refund(self.orders[self.new_3][0], 1, day=date(2026, 5, 10))
+        post_refund(self.orders[self.new_3][0], 1, day=date(2026, 5, 10))
         lines = {
             (line.source_id, line.referrer_id, line.cohort): line
             for line in self._report()

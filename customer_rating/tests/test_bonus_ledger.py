@@ -2,7 +2,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import BonusCommon
+from .common import BonusCommon, post_refund
 
 
 @tagged("post_install", "-at_install")
@@ -95,7 +95,7 @@ class TestBonusLedger(BonusCommon):
     def test_partial_refund_reverses_its_share(self):
         order = self._confirmed(self.buyer, 10)
         card = self._card()
-        credit_note = self._refund(order, 3)
+        credit_note = post_refund(order, 3)
         ledger = self._ledger(card)
         self.assertEqual(ledger[-1].bonus_move_type, "reversal")
         self.assertEqual(ledger[-1].issued, -300.0)

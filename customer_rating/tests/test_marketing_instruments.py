@@ -4,7 +4,7 @@ import base64
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import BonusCommon
+from .common import BonusCommon, post_refund
 
 
 @tagged("post_install", "-at_install")
@@ -118,7 +118,7 @@ class TestMarketingInstruments(BonusCommon):
         order = self._confirmed(self.buyer, 4)
         old = self._card()
         new = self._replace(old)
-        self._refund(order, 1)
+        post_refund(order, 1)
         self.assertEqual((old.points, new.points), (0.0, 300.0))
         self.assertEqual(self._ledger(new)[-1].issued, -100.0)
         order._bonus_sync_ledger()
