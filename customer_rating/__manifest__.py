@@ -57,6 +57,11 @@
     "demo": [
         "demo/customer_rating_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_rating/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "application": True,

@@ -132,6 +132,27 @@ EOF
     echo "$conf"
 }
 
+# Debian packages for what Odoo does outside Python: printing PDFs
+# (wkhtmltopdf), reading them back in the tests (pdftotext) and the browser
+# tours (chromium). Installed as root when missing; otherwise the command
+# stops and says what to install.
+#   require_debian_tools COMMAND:PACKAGE...
+require_debian_tools() {
+    local pair missing=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
+    [ "${#missing[@]}" = 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing ${missing[*]} from Debian's packages"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 \
+            || die "apt-get install ${missing[*]} failed"
+    else
+        die "missing programs: install them first (Debian/Ubuntu: sudo apt-get install ${missing[*]})."
+    fi
+}
+
 odoo_cli() { "$PYTHON" -m odoo "$@"; }
 
 db_exists() { psql -X -Atq -d postgres -c "select 1 from pg_database where datname = '$1'" | grep -q 1; }

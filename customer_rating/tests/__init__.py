@@ -4,6 +4,7 @@ from . import test_bonus_expiry
 from . import test_bonus_ledger
 from . import test_bonus_report
 from . import test_branch_cross_view
+from . import test_browser_tours
 from . import test_call_back_cron
 from . import test_cross_sell_gaps
 from . import test_customer_card
@@ -14,6 +15,7 @@ from . import test_demo_data
 from . import test_discounts
 from . import test_loyalty_tiers
 from . import test_marketing_instruments
+from . import test_pdf_reports
 from . import test_product_buyers
 from . import test_retention_detection
 from . import test_retention_reports

@@ -1,0 +1,147 @@
+/** @odoo-module **/
+// Browser tours of the main flows, run by tests/test_browser_tours.py in
+// headless Chromium. The Python tests create the records they name.
+
+import {registry} from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+tours.add("customer_rating_rating_tour", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the Customer Rating app",
+            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "Choose last quarter",
+            trigger: '.modal .o_field_widget[name="period"] select',
+            run: "selectByLabel Last quarter",
+        },
+        {
+            content: "Run the rating",
+            trigger: '.modal footer button[name="action_open"]',
+            run: "click",
+        },
+        {
+            content: "The rating lists ranked customers",
+            trigger: '.o_list_view .o_data_row .o_data_cell[name="rank"]',
+        },
+        {
+            content: "Switch to the pivot",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            trigger: ".o_pivot_view .o_pivot table",
+        },
+        {
+            content: "Open the search options",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Group the pivot by home branch",
+            trigger: '.o_group_by_menu .o-dropdown-item:contains("Home Branch")',
+            run: "click",
+        },
+        {
+            content: "A row per branch",
+            trigger: '.o_pivot_view .o_pivot_header_cell_opened:contains("Total")',
+        },
+        {
+            trigger: '.o_pivot_view th.o_pivot_header_cell_closed:contains("CR Tour Branch")',
+        },
+        {
+            content: "Back to the wizard through the app menu",
+            trigger: '.o_main_navbar .o_menu_brand:contains("Customer Rating")',
+            run: "click",
+        },
+        {
+            trigger: '.modal .o_field_widget[name="period"] select',
+            run: "selectByLabel Last quarter",
+        },
+        {
+            content: "Export the rating to Excel",
+            trigger: '.modal footer button[name="action_export_xlsx"]',
+            run: "click",
+        },
+        {
+            content: "The export closes the dialog without an error",
+            trigger: "body:not(:has(.o_error_dialog))",
+        },
+    ],
+});
+
+tours.add("customer_rating_card_tour", {
+    steps: () => [
+        {
+            content: "The customer's Customer Rating tab",
+            trigger: '.o_notebook .nav-link:contains("Customer Rating")',
+            run: "click",
+        },
+        {
+            content: "It shows the orders of the customer",
+            trigger: '.o_field_widget[name="customer_rating_order_count"]:contains("1")',
+        },
+        {
+            content: "Open the bonus ledger",
+            trigger: 'button[name="action_customer_rating_ledger"]',
+            run: "click",
+        },
+        {
+            content: "The ledger shows the points earned by the order",
+            trigger: '.o_list_view .o_data_row:contains("Earned")',
+        },
+        {
+            content: "Back to the customer",
+            trigger: '.o_breadcrumb .breadcrumb-item a:contains("CR Tour Customer")',
+            run: "click",
+        },
+        {
+            content: "The Marketing tab",
+            trigger: '.o_notebook .nav-link:contains("Marketing")',
+            run: "click",
+        },
+        {
+            content: "Assign an instrument",
+            trigger: 'button[name="action_customer_rating_assign_instrument"]',
+            run: "click",
+        },
+        {
+            content: "Type the code printed on the coupon",
+            trigger: '.modal .o_field_widget[name="code"] input',
+            run: "edit CRTOUR-COUPON-1",
+        },
+        {
+            trigger: '.modal footer button[name="action_assign"]',
+            run: "click",
+        },
+        {
+            content: "The coupon is the customer's",
+            trigger:
+                '.o_field_widget[name="customer_rating_instrument_ids"] .o_data_row:contains("CRTOUR-COUPON-1")',
+        },
+        {
+            content: "Replace the bonus card",
+            trigger:
+                '.o_field_widget[name="customer_rating_instrument_ids"] .o_data_row:contains("Customer Bonus") button[name="action_replace"]',
+            run: "click",
+        },
+        {
+            content: "The card was lost",
+            trigger: '.modal .o_field_widget[name="reason"] input[data-value="lost"]',
+            run: "click",
+        },
+        {
+            trigger: '.modal footer button[name="action_replace"]',
+            run: "click",
+        },
+        {
+            content: "The old card is blocked, replaced by the new one",
+            trigger:
+                '.o_field_widget[name="customer_rating_instrument_ids"] .o_data_row.text-muted:contains("Lost")',
+        },
+    ],
+});

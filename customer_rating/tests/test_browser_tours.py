@@ -1,0 +1,52 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestBrowserTours(HttpCase):
+    """The main flows in a real browser (headless Chromium): a tour fails
+    on any JavaScript error, a broken view or action."""
+
+    def test_admin_runs_the_rating(self):
+        """Admin opens the app, rates last quarter, pivots by branch and
+        exports Excel (the demo data has orders in every quarter)."""
+        self.start_tour("/odoo", "customer_rating_rating_tour", login="admin")
+
+    def test_card_ledger_and_instruments(self):
+        """Admin opens a customer's card and bonus ledger, assigns a coupon
+        by its typed code and replaces the lost bonus card."""
+        customer = self.env["res.partner"].create({"name": "CR Tour Customer"})
+        product = self.env["product.product"].create(
+            {"name": "CR Tour Product", "list_price": 80.0, "taxes_id": False}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        order.action_confirm()
+        bonus_card = self.env["loyalty.card"].search(
+            [("partner_id", "=", customer.id)]
+        )
+        coupons = self.env["loyalty.program"].create(
+            {"name": "CR Tour Coupons", "program_type": "coupons"}
+        )
+        coupon = self.env["loyalty.card"].create(
+            {"program_id": coupons.id, "code": "CRTOUR-COUPON-1"}
+        )
+
+        self.start_tour(
+            f"/odoo/res.partner/{customer.id}",
+            "customer_rating_card_tour",
+            login="admin",
+        )
+
+        self.assertEqual(coupon.partner_id, customer)
+        self.assertTrue(bonus_card.is_blocked)
+        self.assertEqual(bonus_card.blocked_reason, "lost")
+        self.assertEqual(bonus_card.replaced_by_id.partner_id, customer)
+        self.assertEqual(bonus_card.replaced_by_id.points, 80.0)
