@@ -29,9 +29,7 @@ class TestBrowserTours(HttpCase):
             }
         )
         order.action_confirm()
-        bonus_card = self.env["loyalty.card"].search(
-            [("partner_id", "=", customer.id)]
-        )
+        bonus_card = self.env["loyalty.card"].search([("partner_id", "=", customer.id)])
         coupons = self.env["loyalty.program"].create(
             {"name": "CR Tour Coupons", "program_type": "coupons"}
         )

@@ -9,11 +9,20 @@ from odoo.tools import mute_logger
 class TestPdfReports(HttpCase):
     """The PDFs users print, rendered by wkhtmltopdf as in production and
     read back with pdftotext. wkhtmltopdf loads the report's styles from
-    this test's HTTP server."""
+    this test's HTTP server. Debian's wkhtmltopdf draws web fonts as
+    outlines, which pdftotext cannot read: the tests print with a system
+    font."""
 
     def setUp(self):
         super().setUp()
         self.env["ir.config_parameter"].sudo().set_param("report.url", self.base_url())
+        self.env["ir.asset"].create(
+            {
+                "name": "customer_rating: system font in tests",
+                "bundle": "web.report_assets_common",
+                "path": "customer_rating/static/tests/report_system_font.css",
+            }
+        )
 
     def _pdf_text(self, report, records):
         # Debian's wkhtmltopdf is built on an unpatched Qt and says so on
@@ -56,7 +65,11 @@ class TestPdfReports(HttpCase):
             {"name": "CR Printed Coupons", "program_type": "coupons"}
         )
         card = self.env["loyalty.card"].create(
-            {"program_id": program.id, "code": "5901234123457", "partner_id": customer.id}
+            {
+                "program_id": program.id,
+                "code": "5901234123457",
+                "partner_id": customer.id,
+            }
         )
 
         text = self._pdf_text("customer_rating.report_instrument_card", card)

@@ -10,6 +10,11 @@ tours.add("customer_rating_rating_tour", {
     url: "/odoo",
     steps: () => [
         {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
             content: "Open the Customer Rating app",
             trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
@@ -51,11 +56,15 @@ tours.add("customer_rating_rating_tour", {
             trigger: '.o_pivot_view .o_pivot_header_cell_opened:contains("Total")',
         },
         {
-            trigger: '.o_pivot_view th.o_pivot_header_cell_closed:contains("CR Tour Branch")',
+            trigger: ".o_pivot_view tbody th.o_pivot_header_cell_closed",
         },
         {
-            content: "Back to the wizard through the app menu",
-            trigger: '.o_main_navbar .o_menu_brand:contains("Customer Rating")',
+            content: "Back to the wizard through the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
         {
@@ -139,7 +148,19 @@ tours.add("customer_rating_card_tour", {
             run: "click",
         },
         {
-            content: "The old card is blocked, replaced by the new one",
+            content: "The new card opens, replacing the lost one",
+            trigger: '.o_form_view .o_field_widget[name="replaces_id"]',
+        },
+        {
+            content: "Back to the customer: the old card is blocked",
+            trigger: '.o_breadcrumb .breadcrumb-item a:contains("CR Tour Customer")',
+            run: "click",
+        },
+        {
+            trigger: '.o_notebook .nav-link:contains("Marketing")',
+            run: "click",
+        },
+        {
             trigger:
                 '.o_field_widget[name="customer_rating_instrument_ids"] .o_data_row.text-muted:contains("Lost")',
         },
