@@ -74,10 +74,10 @@ def placeholders(text):
 def header_problems(entries):
     header = entries.get((None, ""))
     text = header.msgstrs[0] if header and header.msgstrs else ""
-    fields = dict(
-        (name.strip(), value.strip())
-        for name, value in (line.split(":", 1) for line in text.splitlines() if ":" in line)
-    )
+    fields = {}
+    for line in text.splitlines():
+        name, _colon, value = line.partition(":")
+        fields[name.strip()] = value.strip()
     problems = []
     if not fields.get("Language"):
         problems.append("header: no Language")
