@@ -2,7 +2,10 @@
 
 For each addon given (customer_rating when none is), reads i18n/<addon>.pot
 and every i18n/*.po and fails when a .po
-  - lacks a term of the .pot, or leaves its msgstr empty, or marks it fuzzy;
+  - lacks a term of the .pot, or marks it fuzzy, or leaves its msgstr empty
+    without the translator comment "# same as the source" (OCA's
+    po-pretty-format empties a msgstr equal to its msgid, and Odoo then
+    shows the msgid);
   - changes the placeholders of a term (%s, %(name)s, {name});
   - has no Language, no Plural-Forms or a charset other than UTF-8.
 Terms a .po has that the .pot no longer has are only reported.
@@ -20,7 +23,9 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0+]*\d*(?:\.\d+)?[sdfr]|%[sdfr]|\{\w*\}")
 KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(\".*\")$")
 
-Entry = collections.namedtuple("Entry", "msgstrs fuzzy")
+SAME_AS_SOURCE = "same as the source"
+
+Entry = collections.namedtuple("Entry", "msgstrs fuzzy same_as_source")
 
 
 def unquote(text):
@@ -33,13 +38,13 @@ def parse_po(path):
 
     The header (empty msgid) is kept under (None, "")."""
     entries = {}
-    current, flags, key = {}, "", None
+    current, flags, notes, key = {}, "", "", None
 
     def flush():
         if "msgid" in current:
             msgstrs = [v for k, v in current.items() if k.startswith("msgstr")]
             entries[(current.get("msgctxt"), current["msgid"])] = Entry(
-                msgstrs, "fuzzy" in flags
+                msgstrs, "fuzzy" in flags, SAME_AS_SOURCE in notes
             )
 
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -52,10 +57,12 @@ def parse_po(path):
         )
         if starts_entry and (key or "").startswith("msgstr"):
             flush()
-            current, flags, key = {}, "", None
+            current, flags, notes, key = {}, "", "", None
         if line.startswith("#"):
             if line.startswith("#,"):
                 flags += line[2:]
+            elif line == "#" or line.startswith("# "):
+                notes += line[1:]
         elif match:
             key = match.group(1)
             current[key] = unquote(match.group(2))
@@ -88,27 +95,30 @@ def header_problems(entries):
     return problems
 
 
+def entry_problem(msgid, entry):
+    """What is wrong with the translation `entry` of `msgid`, or None."""
+    if entry is None:
+        return "missing"
+    if entry.fuzzy:
+        return "fuzzy"
+    empty = not entry.msgstrs or not all(entry.msgstrs)
+    if empty and not entry.same_as_source:
+        return "untranslated"
+    for msgstr in filter(None, entry.msgstrs):
+        if placeholders(msgstr) != placeholders(msgid):
+            return (
+                f"placeholders {placeholders(msgstr)} instead of {placeholders(msgid)}"
+            )
+    return None
+
+
 def term_problems(template, translation):
     problems = []
     for key in template:
-        if key == (None, ""):
-            continue
-        msgid = key[1]
-        entry = translation.get(key)
-        if entry is None:
-            problems.append(f"missing: {msgid!r}")
-        elif not entry.msgstrs or not all(entry.msgstrs):
-            problems.append(f"untranslated: {msgid!r}")
-        elif entry.fuzzy:
-            problems.append(f"fuzzy: {msgid!r}")
-        else:
-            for msgstr in entry.msgstrs:
-                if placeholders(msgstr) != placeholders(msgid):
-                    problems.append(
-                        f"placeholders differ: {msgid!r} has "
-                        f"{placeholders(msgid)}, {msgstr!r} has "
-                        f"{placeholders(msgstr)}"
-                    )
+        if key != (None, ""):
+            problem = entry_problem(key[1], translation.get(key))
+            if problem:
+                problems.append(f"{problem}: {key[1]!r}")
     return problems
 
 

@@ -107,7 +107,8 @@ class TestTranslations(TransactionCase):
         for english in ("Rank", "Customer"):
             self.assertNotEqual(terms[english], english)
         headers = re.findall(r"<th[^>]*>\s*(.*?)\s*</th>", page)
-        self.assertEqual(headers, [terms[header] for header in HEADERS])
+        # an empty msgstr: the same as the source (OCA's po-pretty-format)
+        self.assertEqual(headers, [terms[header] or header for header in HEADERS])
         self.assertIn(terms["Customer rating"], page)  # the title
         self.assertNotIn("Ranked by", page)
         self.assertIn(terms["Ranked by"], page)
