@@ -55,9 +55,7 @@ class TestTranslations(TransactionCase):
         }
 
     def _translations(self, path):
-        return {
-            term["src"]: term["value"] for term in TranslationFileReader(str(path))
-        }
+        return {term["src"]: term["value"] for term in TranslationFileReader(str(path))}
 
     def _load(self, code):
         self.env["res.lang"]._activate_lang(code)
