@@ -20,3 +20,4 @@ from . import test_product_buyers
 from . import test_retention_detection
 from . import test_retention_reports
 from . import test_security
+from . import test_translations
