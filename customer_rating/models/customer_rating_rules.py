@@ -518,6 +518,18 @@ class CustomerRatingRules(models.AbstractModel):
         }
 
     @api.model
+    def _retention_setting_sql(self, name):
+        """SQL twin of `_retention_settings()[name]`, read by the query
+        itself (the card reads it for every page of customers)."""
+        key = f"customer_rating.{name}"
+        return SQL(
+            "COALESCE((SELECT NULLIF(value, '')::float8 FROM ir_config_parameter"
+            " WHERE key = %s), %s)",
+            key,
+            RETENTION_DEFAULTS[key],
+        )
+
+    @api.model
     def _retention_query(self, companies, report_company, at, tz):
         """Where each customer stands on day `at` (a date in the time zone
         `tz`), from the counted orders of `companies` up to that day that

@@ -292,7 +292,7 @@ class ResPartner(models.Model):
                 cards=rules._readable("loyalty.card", []),
                 since=scope.date_from,
                 today=scope.date_to,
-                default_gap=rules._retention_settings()["default_gap"],
+                default_gap=rules._retention_setting_sql("default_gap"),
                 bonus_companies=tuple(
                     (scope.companies | scope.companies.parent_id).ids
                 ),

@@ -186,7 +186,7 @@ class TestCustomerRating(CustomerRatingCommon):
                 }
             )
             wizard.flush_recordset()
-            with self.assertQueryCount(__system__=12):
+            with self.assertQueryCount(__system__=13):
                 wizard.action_open()
             self.assertEqual(len(wizard.line_ids), 5 + extra_customers)
 
