@@ -17,7 +17,14 @@ CALL_BACK_TYPE = "customer_rating.mail_activity_type_call_back"
 MANAGER_GROUP = "customer_rating.customer_rating_group_manager"
 # What closing a call-back writes: only `_close` (after its check) and the
 # cancellation of its activity do, never a plain write.
-CLOSING_FIELDS = {"state", "outcome", "reason_id", "feedback", "order_id", "date_closed"}
+CLOSING_FIELDS = {
+    "state",
+    "outcome",
+    "reason_id",
+    "feedback",
+    "order_id",
+    "date_closed",
+}
 # Customers given call-backs per run of the cron; the cron runs again at
 # once while some are left (Odoo's cron progress API).
 CRON_BATCH_SIZE = 200

@@ -211,7 +211,9 @@ class CustomerRatingRules(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _report_scope(self, date_from, date_to, company=None, companies=None, **filters):
+    def _report_scope(
+        self, date_from, date_to, company=None, companies=None, **filters
+    ):
         """The parameters of a report over the days `date_from` ..
         `date_to` (the user's days): amounts in `company`'s currency (default:
         the current company), the branches among `companies` the user works
@@ -564,9 +566,7 @@ class CustomerRatingRules(models.AbstractModel):
             revenue=self._order_revenue(),
             returned=self._returned_amount(),
             currency_table=self._currency_table(scope.companies, report_company),
-            orders=self._counted_orders(
-                self._scope_order_domain(scope, end=scope.end)
-            ),
+            orders=self._counted_orders(self._scope_order_domain(scope, end=scope.end)),
             returns=self._returns_from(scope, date_to=at),
             day=SQL("(o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", tz),
             twelve_months=self._within_12_months(SQL("day"), SQL("last_day")),

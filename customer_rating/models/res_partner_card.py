@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.osv import expression
@@ -103,7 +102,7 @@ class ResPartner(models.Model):
     (`_customer_rating_card`), never stored, from the orders and returns
     the user may read (`customer.rating.rules`)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     customer_rating_currency_id = fields.Many2one(
         "res.currency", compute="_compute_customer_rating_card", groups=CARD_GROUP

@@ -8,7 +8,7 @@ class ResPartner(models.Model):
     """Marketing: where a customer came from (acquisition source), who
     referred them, and their marketing instruments."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     utm_source_id = fields.Many2one(
         "utm.source",
@@ -70,8 +70,10 @@ class ResPartner(models.Model):
         )
         # sudo: the first touch is the customer's first order, whoever sold
         # it; only the source is copied onto the customer
-        counted = self.env["customer.rating.rules"].sudo()._counted_orders(
-            [("source_id", "!=", False)]
+        counted = (
+            self.env["customer.rating.rules"]
+            .sudo()
+            ._counted_orders([("source_id", "!=", False)])
         )
         touches = [
             SQL(

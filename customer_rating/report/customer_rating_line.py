@@ -188,7 +188,9 @@ class CustomerRatingLine(models.TransientModel):
         one sum per branch)."""
         current = SQL("o.date_order >= %s", scope.start)
         previous = SQL(
-            "o.date_order >= %s AND o.date_order < %s", scope.previous_start, scope.start
+            "o.date_order >= %s AND o.date_order < %s",
+            scope.previous_start,
+            scope.start,
         )
         revenue, profit = rules._order_revenue(), rules._order_profit()
         companies = scope.companies.sorted("id")

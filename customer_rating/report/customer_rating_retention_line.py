@@ -61,7 +61,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
     @api.model
     def _query(self, scope):
         ctes = {
-            "retention_start": self._retention(scope, scope.date_from - timedelta(days=1)),
+            "retention_start": self._retention(
+                scope, scope.date_from - timedelta(days=1)
+            ),
             "retention_end": self._retention(scope, scope.date_to),
             "customers": SQL(
                 """

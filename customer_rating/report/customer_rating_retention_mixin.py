@@ -27,10 +27,14 @@ class CustomerRatingRetentionMixin(models.AbstractModel):
         conditions = [SQL("TRUE")]
         if scope.teams:
             conditions.append(
-                SQL("%s IN %s", SQL.identifier(alias, "team_id"), tuple(scope.teams.ids))
+                SQL(
+                    "%s IN %s", SQL.identifier(alias, "team_id"), tuple(scope.teams.ids)
+                )
             )
         if scope.users:
             conditions.append(
-                SQL("%s IN %s", SQL.identifier(alias, "user_id"), tuple(scope.users.ids))
+                SQL(
+                    "%s IN %s", SQL.identifier(alias, "user_id"), tuple(scope.users.ids)
+                )
             )
         return SQL(" AND ").join(conditions)

@@ -1,7 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from datetime import date, datetime
-
 
 from odoo import Command
 from odoo.exceptions import ValidationError

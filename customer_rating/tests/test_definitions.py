@@ -85,7 +85,9 @@ class TestDefinitions(CustomerRatingCommon):
                 allowed_company_ids=(self.main | self.branch | euro).ids,
             )
         )
-        self.assertEqual((self.main | self.branch).currency_id, self.env.ref("base.USD"))
+        self.assertEqual(
+            (self.main | self.branch).currency_id, self.env.ref("base.USD")
+        )
         in_usd = self._rating().line_ids
         wizard = env["customer.rating.wizard"].create(
             {
@@ -103,16 +105,16 @@ class TestDefinitions(CustomerRatingCommon):
         self.assertEqual(in_eur.currency_id, self.eur)
         self.assertEqual(in_eur.partner_id, in_usd.partner_id)
         for line in in_usd:
-            converted = in_eur.filtered(lambda l, line=line: l.partner_id == line.partner_id)
+            converted = in_eur.filtered(
+                lambda l, line=line: l.partner_id == line.partner_id
+            )
             with self.subTest(customer=line.partner_id.name):
                 self.assertAlmostEqual(converted.net_revenue, line.net_revenue / 2, 2)
                 self.assertAlmostEqual(converted.profit, line.profit / 2, 2)
 
     def test_last_12_months_is_one_window(self):
         rules = self.env["customer.rating.rules"]
-        self.assertEqual(
-            rules._last_12_months(TODAY), (date(2025, 6, 16), TODAY)
-        )
+        self.assertEqual(rules._last_12_months(TODAY), (date(2025, 6, 16), TODAY))
         self.assertEqual(
             rules._period_dates("last_12_months", TODAY), (date(2025, 6, 16), TODAY)
         )

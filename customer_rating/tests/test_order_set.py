@@ -109,9 +109,7 @@ class TestOrderSet(CustomerRatingCommon):
         self.assertFalse(lines)
         _wizard, lines = self._as_salesman(
             "gaps",
-            categ_ids=[
-                Command.set(self.env.ref("product.product_category_all").ids)
-            ],
+            categ_ids=[Command.set(self.env.ref("product.product_category_all").ids)],
         )
         self.assertLessEqual(lines.partner_id, self.own_customers)
 
@@ -145,7 +143,9 @@ class TestOrderSet(CustomerRatingCommon):
         rows = self.env.execute_query_dict(
             rules._retention_query(self.main | self.branch, self.main, TODAY, "UTC")
         )
-        self.assertEqual({row["partner_id"] for row in rows}, set(self.own_customers.ids))
+        self.assertEqual(
+            {row["partner_id"] for row in rows}, set(self.own_customers.ids)
+        )
 
     def test_visit_patterns(self):
         _wizard, lines = self._as_salesman("visits")
