@@ -32,10 +32,7 @@ RETENTION_QUERY = """
 WITH retention_orders AS (
     SELECT p.commercial_partner_id AS partner_id, o.company_id, o.user_id,
            o.team_id, o.date_order, %(revenue)s AS revenue, %(day)s AS day
-      FROM sale_order o
-      JOIN res_partner p ON p.id = o.partner_id
-      JOIN %(currency_table)s ON account_currency_table.company_id = o.company_id
-     WHERE o.id IN (%(orders)s)
+      %(orders)s
 ), retention_returns AS (
     SELECT p.commercial_partner_id AS partner_id, am.invoice_date AS day,
            %(returned)s AS returned
@@ -565,10 +562,9 @@ class CustomerRatingRules(models.AbstractModel):
             RETENTION_QUERY,
             revenue=self._order_revenue(),
             returned=self._returned_amount(),
-            currency_table=self._currency_table(scope.companies, report_company),
-            orders=self._counted_orders(self._scope_order_domain(scope, end=scope.end)),
+            orders=self._orders_from(scope, end=scope.end),
             returns=self._returns_from(scope, date_to=at),
-            day=SQL("(o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", tz),
+            day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
             twelve_months=self._within_12_months(SQL("day"), SQL("last_day")),
             twelve_months_r=self._within_12_months(
                 SQL("r.day"), SQL("c.last_purchase")

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -132,8 +134,19 @@ class TestOrderSet(CustomerRatingCommon):
         # her customers' first orders she can see are in the period
         self.assertEqual(sum(lines.mapped("new")), 2)
         self.assertEqual(sum(lines.mapped("active_start")), 0)
+        # a customer she sold to once, long ago, who now buys from a colleague:
+        # lost for her (one day of orders: a 60-day rhythm, lost after 240
+        # days, on 2026-05-30), active for the company
+        gone = self.env["res.partner"].create({"name": "CR Gone For Her"})
+        self._order(gone, "2025-10-01 10:00", 1, self.main, user=self.salesman)
+        self._order(gone, "2026-06-01 10:00", 1, self.main)
         _wizard, lost = self._as_salesman("lost")
-        self.assertLessEqual(lost.partner_id, self.own_customers)
+        self.assertEqual(lost.partner_id, gone)
+        self.assertEqual(lost.lost_date, date(2026, 5, 30))
+        self.assertEqual(lost.order_count, 1)
+        self.assertFalse(
+            self._run("lost").line_ids.filtered(lambda line: line.partner_id == gone)
+        )
         rules = (
             self.env["customer.rating.rules"]
             .with_user(self.salesman)
@@ -144,7 +157,7 @@ class TestOrderSet(CustomerRatingCommon):
             rules._retention_query(self.main | self.branch, self.main, TODAY, "UTC")
         )
         self.assertEqual(
-            {row["partner_id"] for row in rows}, set(self.own_customers.ids)
+            {row["partner_id"] for row in rows}, set((self.own_customers | gone).ids)
         )
 
     def test_visit_patterns(self):
