@@ -42,6 +42,10 @@ class MailActivity(models.Model):
         return result
 
     def unlink(self):
-        """A call-back whose activity is cancelled is cancelled too."""
-        self._open_call_backs().write({"state": "cancelled"})
+        """A call-back whose activity is cancelled is cancelled too, by
+        those who may close it."""
+        callbacks = self._open_call_backs()
+        if callbacks and not self.env.su:
+            callbacks.with_user(self.env.user)._check_can_act()
+        callbacks.write({"state": "cancelled"})
         return super().unlink()

@@ -229,6 +229,8 @@ class TestCallBackCron(RetentionCommon):
             theirs.user_id = colleague
         with self.assertRaises(AccessError):
             callback.activity_id.with_user(colleague).user_id = colleague
+        with self.assertRaises(AccessError):
+            callback.activity_id.with_user(colleague).unlink()
         for values in ({"state": "done"}, {"outcome": "came_back"}):
             with self.subTest(values=values), self.assertRaises(UserError):
                 theirs.write(values)
