@@ -1,9 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+from unittest.mock import MagicMock, patch
+
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.customer_rating.controllers.main import (
+    CustomerRatingXlsxController,
+)
 
 from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
@@ -104,3 +112,24 @@ class TestReportPrivacy(CustomerRatingCommon):
                     if cell.value in names
                 }
                 self.assertEqual(cells, dict.fromkeys(names, "s"))
+
+    def _download(self, user, wizard):
+        """What the Excel download route answers `user` for `wizard`."""
+        request = MagicMock()
+        request.env = wizard.env(user=user)
+        request.make_response = lambda content, headers: (content, dict(headers))
+        endpoint = CustomerRatingXlsxController.download_xlsx.original_endpoint
+        with patch("odoo.addons.customer_rating.controllers.main.request", request):
+            return endpoint(CustomerRatingXlsxController(), wizard.id)
+
+    def test_the_download_streams_the_owners_file_only(self):
+        wizard = self._wizard_of(self.owner)
+        url = wizard.action_export_xlsx()["url"]
+        self.assertEqual(url, f"/customer_rating/xlsx/{wizard.id}")
+        content, headers = self._download(self.owner, wizard)
+        self.assertIn(".xlsx", headers["Content-Disposition"])
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        names = {row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
+        self.assertLessEqual(set(wizard.line_ids.partner_id.mapped("name")), names)
+        with self.assertRaises(AccessError):
+            self._download(self.other, wizard)
