@@ -196,13 +196,6 @@ class CustomerRatingRules(models.AbstractModel):
             )
         return self._last_12_months(today)
 
-    @api.model
-    def _days_since(self, moment, today=None):
-        """Days from the user's day of the UTC datetime `moment` to today
-        (the user's today, or `today`)."""
-        local = pytz.utc.localize(moment).astimezone(pytz.timezone(self._tz()))
-        return ((today or self._today()) - local.date()).days
-
     # ------------------------------------------------------------------
     # The report's parameters
     # ------------------------------------------------------------------
