@@ -36,7 +36,8 @@ def run_rating(env):
 
 
 def run_floor(env, wizard):
-    start, _previous, end = wizard._utc_bounds()
+    scope = wizard._scope()
+    start, end = scope.start, scope.end
     env.cr.execute(
         SQL(
             """
@@ -59,7 +60,8 @@ def run_floor(env, wizard):
 
 
 def run_sale_report(env, wizard):
-    start, _previous, end = wizard._utc_bounds()
+    scope = wizard._scope()
+    start, end = scope.start, scope.end
     return env["sale.report"]._read_group(
         [
             ("state", "=", "sale"),

@@ -1,7 +1,6 @@
 from . import account_move
 from . import customer_rating_callback
 from . import customer_rating_churn_reason
-from . import customer_rating_demo
 from . import customer_rating_property_holder
 from . import customer_rating_rules
 from . import customer_rating_tier
@@ -12,4 +11,6 @@ from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_card
+from . import res_partner_marketing
 from . import sale_order

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, formatLang
 
 OUTCOMES = [
@@ -14,6 +14,17 @@ OUTCOMES = [
     ("other", "Other"),
 ]
 CALL_BACK_TYPE = "customer_rating.mail_activity_type_call_back"
+MANAGER_GROUP = "customer_rating.customer_rating_group_manager"
+# What closing a call-back writes: only `_close` (after its check) and the
+# cancellation of its activity do, never a plain write.
+CLOSING_FIELDS = {
+    "state",
+    "outcome",
+    "reason_id",
+    "feedback",
+    "order_id",
+    "date_closed",
+}
 # Customers given call-backs per run of the cron; the cron runs again at
 # once while some are left (Odoo's cron progress API).
 CRON_BATCH_SIZE = 200
@@ -70,10 +81,54 @@ class CustomerRatingCallback(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     total_spent = fields.Monetary(readonly=True)
 
+    def write(self, vals):
+        """A call-back is a guarded state machine: its state and outcome
+        change only when it is closed (`_close`: the Close wizard, or the
+        customer's next order) or its activity is cancelled; only the
+        assignee, the creator or a Customer Rating manager may reassign it
+        (the activity follows)."""
+        if CLOSING_FIELDS & set(vals) and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "A call-back is closed with its Close button, which asks for "
+                    "its outcome, or when the customer orders again."
+                )
+            )
+        if "user_id" in vals:
+            self._check_can_act()
+        result = super().write(vals)
+        if "user_id" in vals:
+            activities = self.activity_id.filtered(
+                lambda activity: activity.user_id.id != vals["user_id"]
+            )
+            # sudo: the reassignment was allowed above; the activity follows
+            activities.sudo().write({"user_id": vals["user_id"]})
+        return result
+
+    def _check_can_act(self):
+        """Only the assignee, the creator of a call-back or a Customer
+        Rating manager may close or reassign it."""
+        user = self.env.user
+        if self.env.su or user.has_group(MANAGER_GROUP):
+            return
+        refused = self.sudo().filtered(
+            lambda callback: user not in callback.user_id | callback.create_uid
+        )
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "Only the person a call-back is assigned to, its creator or a "
+                    "Customer Rating manager may close or reassign it "
+                    "(%(customers)s).",
+                    customers=", ".join(refused.partner_id.mapped("display_name")),
+                )
+            )
+
     def action_close(self):
         """Ask for the outcome of these call-backs."""
         if self.filtered(lambda callback: callback.state != "open"):
             raise UserError(self.env._("Only open call-backs can be closed."))
+        self._check_can_act()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Close Call-back"),
@@ -86,7 +141,9 @@ class CustomerRatingCallback(models.Model):
     def _close(self, outcome, reason=None, feedback=False, order=None):
         """Record the outcome of these open call-backs and mark their
         activities done."""
-        self.write(
+        self._check_can_act()
+        # sudo: the closing fields are written here only, after the check
+        self.sudo().write(
             {
                 "state": "done",
                 "outcome": outcome,
@@ -130,12 +187,20 @@ class CustomerRatingCallback(models.Model):
         one query."""
         for model in ("sale.order", "res.partner", self._name):
             self.env[model].flush_model()
-        rules = self.env["customer.rating.rules"]
+        # sudo: the cron schedules a call-back for every customer at risk in
+        # the companies its user may access, whoever sold to them; each
+        # call-back goes to someone who may read the customer (`_assignees`).
+        companies = self._retention_companies()
+        rules = (
+            self.env["customer.rating.rules"]
+            .sudo()
+            .with_context(allowed_company_ids=companies.ids)
+        )
         retention = rules._retention_query(
-            self._retention_companies(),
+            companies,
             self.env.company,
-            fields.Date.context_today(self),
-            self.env.context.get("tz") or self.env.user.tz or "UTC",
+            rules._today(),
+            rules._tz(),
         )
         self.env.cr.execute(
             SQL(

@@ -7,7 +7,11 @@ line, and Odoo's `account_currency_table` (joined on the order's company),
 which converts a company's currency into the report currency.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -28,22 +32,28 @@ RETENTION_QUERY = """
 WITH retention_orders AS (
     SELECT p.commercial_partner_id AS partner_id, o.company_id, o.user_id,
            o.team_id, o.date_order, %(revenue)s AS revenue, %(day)s AS day
-      FROM sale_order o
-      JOIN res_partner p ON p.id = o.partner_id
-      JOIN %(currency_table)s ON account_currency_table.company_id = o.company_id
-     WHERE %(counted)s AND o.company_id IN %(companies)s
-       AND o.date_order < %(end)s AND %(day)s <= %(at)s
+      %(orders)s
+), retention_returns AS (
+    SELECT p.commercial_partner_id AS partner_id, am.invoice_date AS day,
+           %(returned)s AS returned
+      %(returns)s
 ), dated AS (
     SELECT *, MAX(day) OVER (PARTITION BY partner_id) AS last_day
       FROM retention_orders
 ), customers AS (
     SELECT partner_id, COUNT(*) AS order_count, MIN(day) AS first_purchase,
            MAX(day) AS last_purchase, SUM(revenue) AS total_spent,
-           SUM(revenue) FILTER (WHERE day > last_day - 365) AS spent_12m,
+           SUM(revenue) FILTER (WHERE %(twelve_months)s) AS spent_12m,
            (array_agg(company_id ORDER BY date_order DESC))[1] AS company_id,
            (array_agg(user_id ORDER BY date_order DESC))[1] AS last_user_id,
            (array_agg(team_id ORDER BY date_order DESC))[1] AS last_team_id
       FROM dated GROUP BY partner_id
+), returned AS (
+    SELECT r.partner_id, SUM(r.returned) AS total_returned,
+           SUM(r.returned) FILTER (WHERE %(twelve_months_r)s) AS returned_12m
+      FROM retention_returns r
+      JOIN customers c ON c.partner_id = r.partner_id
+     GROUP BY r.partner_id
 ), gaps AS (
     SELECT partner_id, day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day)
            AS gap
@@ -54,7 +64,9 @@ WITH retention_orders AS (
 )
 SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
        c.last_team_id AS team_id, c.order_count,
-       c.first_purchase, c.last_purchase, c.total_spent, c.spent_12m,
+       c.first_purchase, c.last_purchase,
+       c.total_spent - COALESCE(ret.total_returned, 0) AS total_spent,
+       COALESCE(c.spent_12m, 0) - COALESCE(ret.returned_12m, 0) AS spent_12m,
        r.median_gap, g.rhythm, %(at)s - c.last_purchase AS days_since,
        d.at_risk_date, d.lost_date,
        CASE WHEN %(at)s >= d.lost_date THEN 'lost'
@@ -63,6 +75,7 @@ SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_
   FROM customers c
   JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND NOT %(stopped)s
   LEFT JOIN rhythms r ON r.partner_id = c.partner_id
+  LEFT JOIN returned ret ON ret.partner_id = c.partner_id
  CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
  CROSS JOIN LATERAL (
        SELECT c.last_purchase + (floor(%(at_risk)s * g.rhythm)::int + 1)
@@ -82,25 +95,291 @@ STATUSES = [
 ]
 
 
+@dataclass(frozen=True)
+class ReportScope:
+    """The parameters of a report, as the rules layer hands them to the
+    report builders (`customer.rating.rules._report_scope`): the period in
+    the user's days, the report company (its currency), the branches the
+    user may work in, the filters, and the bounds of the period in UTC."""
+
+    company: models.BaseModel
+    companies: models.BaseModel
+    date_from: date
+    date_to: date
+    tz: str
+    teams: models.BaseModel
+    users: models.BaseModel
+    products: models.BaseModel
+    categories: models.BaseModel
+    measure: str = "revenue"
+    top: int = 0
+    gap_threshold: float = GAP_THRESHOLD
+    wizard_id: int = 0
+
+    @property
+    def previous_date_from(self):
+        """First day of the previous period of the same length."""
+        return self.date_from - (self.date_to - self.date_from + timedelta(days=1))
+
+    @property
+    def start(self):
+        """The period's first instant, naive UTC."""
+        return utc_start(self.date_from, self.tz)
+
+    @property
+    def previous_start(self):
+        """The previous period's first instant, naive UTC."""
+        return utc_start(self.previous_date_from, self.tz)
+
+    @property
+    def end(self):
+        """The instant after the period's last day, naive UTC."""
+        return utc_start(self.date_to + timedelta(days=1), self.tz)
+
+
+def utc_start(day, tz):
+    """The first instant of `day` in the time zone `tz`, as a naive UTC
+    datetime (how Odoo stores datetimes)."""
+    local = pytz.timezone(tz or "UTC").localize(datetime.combine(day, time.min))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
 class CustomerRatingRules(models.AbstractModel):
     _name = "customer.rating.rules"
     _description = "Customer Rating business rules"
 
+    # ------------------------------------------------------------------
+    # Time: the user's days, periods, "last 12 months"
+    # ------------------------------------------------------------------
+
     @api.model
-    def _currency_table(self, companies, report_company):
-        """Odoo's currency table (as sale.report uses it): today's rate from
-        each company's currency to the report company's currency."""
-        return (
-            self.env["res.currency"]
-            .with_company(report_company)
-            ._get_simple_currency_table(companies)
+    def _tz(self):
+        """The time zone the user's days are counted in."""
+        return self.env.context.get("tz") or self.env.user.tz or "UTC"
+
+    @api.model
+    def _today(self):
+        """Today, in the user's time zone."""
+        return fields.Date.context_today(self.with_context(tz=self._tz()))
+
+    @api.model
+    def _local_day(self, column):
+        """SQL: the user's day of a UTC timestamp `column`."""
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._tz())
+
+    @api.model
+    def _last_12_months(self, day):
+        """The last 12 months up to `day`: (first day, `day`), both included
+        (2026-06-15: 2025-06-16 .. 2026-06-15)."""
+        return day - relativedelta(years=1) + timedelta(days=1), day
+
+    @api.model
+    def _within_12_months(self, day, last_day):
+        """SQL twin of `_last_12_months`: the date `day` falls in the last 12
+        months up to the date `last_day`."""
+        return SQL("%s > (%s - interval '1 year')::date", day, last_day)
+
+    @api.model
+    def _period_dates(self, period, today):
+        """First and last day of a preset period ending around `today`."""
+        month_start = today.replace(day=1)
+        if period == "this_month":
+            return month_start, today
+        if period == "last_month":
+            return month_start - relativedelta(months=1), month_start - timedelta(
+                days=1
+            )
+        if period == "last_quarter":
+            quarter_start = month_start - relativedelta(months=(today.month - 1) % 3)
+            return quarter_start - relativedelta(months=3), quarter_start - timedelta(
+                days=1
+            )
+        return self._last_12_months(today)
+
+    # ------------------------------------------------------------------
+    # The report's parameters
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _report_scope(
+        self, date_from, date_to, company=None, companies=None, **filters
+    ):
+        """The parameters of a report over the days `date_from` ..
+        `date_to` (the user's days): amounts in `company`'s currency (default:
+        the current company), the branches among `companies` the user works
+        in now (default: all of them), and the optional filters of
+        `ReportScope` (teams, users, products, categories, measure, top,
+        gap_threshold, wizard_id)."""
+        empty = {
+            "teams": self.env["crm.team"],
+            "users": self.env["res.users"],
+            "products": self.env["product.product"],
+            "categories": self.env["product.category"],
+        }
+        chosen = self.env.companies if companies is None else companies
+        return ReportScope(
+            company=company or self.env.company,
+            companies=chosen & self.env.companies,
+            date_from=date_from,
+            date_to=date_to,
+            tz=self._tz(),
+            **{**empty, **filters},
         )
 
     @api.model
-    def _counted_order(self):
-        """Orders that count: confirmed ones; quotations and cancelled orders
-        never do."""
-        return SQL("o.state = 'sale'")
+    def _card_scope(self):
+        """The scope of the customer card: the last 12 months, the companies
+        the user works in, amounts in the current company's currency."""
+        return self._report_scope(*self._last_12_months(self._today()))
+
+    # ------------------------------------------------------------------
+    # The orders and returns that count, as the ORM gives them to the user
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _readable(self, model, domain):
+        """SQL subquery of the ids of the records of `model` matching
+        `domain` that the current user may read: the ORM builds it, with
+        every record rule of the user (companies, Sales' "Own Documents
+        Only", any rule added later). A user without read access gets none."""
+        if not self.env["ir.model.access"].check(model, "read", raise_exception=False):
+            return SQL("SELECT NULL::int WHERE FALSE")
+        return self.env[model]._search(domain).subselect()
+
+    @api.model
+    def _counted_orders(self, domain=()):
+        """The orders that count, as an SQL subquery of ids: confirmed
+        orders (quotations and cancelled orders never count) matching
+        `domain`, among those the user may read."""
+        return self._readable("sale.order", [("state", "=", "sale"), *domain])
+
+    @api.model
+    def _counted_returns(self, domain=()):
+        """The returns that count, as an SQL subquery of credit note line
+        ids: posted customer credit note lines matching `domain` that the
+        user may read (their order must be counted too, see
+        `_returns_from`)."""
+        return self._readable(
+            "account.move.line",
+            [
+                ("move_id.move_type", "=", "out_refund"),
+                ("parent_state", "=", "posted"),
+                ("sale_line_ids", "!=", False),
+                *domain,
+            ],
+        )
+
+    @api.model
+    def _scope_order_domain(self, scope, start=None, end=None):
+        """Orders of the scope's branches, sales teams and salespeople,
+        dated from `start` (None: all history) to before `end` (None: no
+        end), two naive UTC datetimes."""
+        domain = [("company_id", "in", scope.companies.ids)]
+        if scope.teams:
+            domain.append(("team_id", "in", scope.teams.ids))
+        if scope.users:
+            domain.append(("user_id", "in", scope.users.ids))
+        if start:
+            domain.append(("date_order", ">=", start))
+        if end:
+            domain.append(("date_order", "<", end))
+        return domain
+
+    @api.model
+    def _currency_table(self, companies, report_company):
+        """Odoo's currency table (as sale.report uses it): today's rate from
+        each company's currency to the report company's currency. Odoo's
+        helper only looks at the branches' currencies, so the report company
+        is added: rates of 1 would leave a report company in another
+        currency with unconverted amounts."""
+        return (
+            self.env["res.currency"]
+            .with_company(report_company)
+            ._get_simple_currency_table(companies | report_company)
+        )
+
+    @api.model
+    def _currency_join(self, scope, alias="o"):
+        """JOIN of the currency table on the company of `alias`."""
+        return SQL(
+            "JOIN %s ON account_currency_table.company_id = %s",
+            self._currency_table(scope.companies, scope.company),
+            SQL.identifier(alias, "company_id"),
+        )
+
+    @api.model
+    def _orders_from(self, scope, start=None, end=None, domain=()):
+        """FROM and WHERE of the counted orders of `scope` (alias `o`, customer
+        `p`, the currency table joined) dated from `start` to before `end`
+        (naive UTC datetimes, None: no bound), matching `domain` too."""
+        return SQL(
+            """
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE o.id IN (%(orders)s)
+            """,
+            currency_join=self._currency_join(scope),
+            orders=self._counted_orders(
+                [*self._scope_order_domain(scope, start, end), *domain]
+            ),
+        )
+
+    @api.model
+    def _order_lines_from(self, scope, start, end, joins=None):
+        """FROM and WHERE of the lines that carry an amount (alias `l`, not
+        sections or notes) of the counted orders of `scope` (alias `o`,
+        customer `p`, product `pp` and template `pt`, the currency table and
+        `joins` joined) dated from `start` to before `end`."""
+        return SQL(
+            """
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              %(joins)s
+              %(currency_join)s
+             WHERE o.id IN (%(orders)s) AND %(line)s
+            """,
+            joins=joins or SQL(),
+            currency_join=self._currency_join(scope),
+            orders=self._counted_orders(self._scope_order_domain(scope, start, end)),
+            line=self._counted_line(),
+        )
+
+    @api.model
+    def _returns_from(self, scope, date_from=None, date_to=None, order_domain=()):
+        """FROM and WHERE of the returns (aliases `aml`, `am`, and `l`, `o`,
+        `p` for the order line, order and customer they return, the currency
+        table joined): counted returns of counted orders of `scope` (matching
+        `order_domain` too), dated by their credit note from `date_from` to
+        `date_to` (None: no bound).
+
+        What a return is: a credit note line linked to a sales order line,
+        as a return or Odoo's invoicing of a smaller quantity creates."""
+        domain = []
+        if date_from:
+            domain.append(("move_id.invoice_date", ">=", date_from))
+        if date_to:
+            domain.append(("move_id.invoice_date", "<=", date_to))
+        return SQL(
+            """
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line l ON l.id = rel.order_line_id
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE aml.id IN (%(returns)s) AND o.id IN (%(orders)s)
+            """,
+            currency_join=self._currency_join(scope),
+            returns=self._counted_returns(domain),
+            orders=self._counted_orders(
+                [*self._scope_order_domain(scope), *order_domain]
+            ),
+        )
 
     @api.model
     def _to_report_currency(self, amount):
@@ -154,24 +433,6 @@ class CustomerRatingRules(models.AbstractModel):
             self._returned_amount(),
             self._to_report_currency(SQL("l.purchase_price * aml.quantity")),
         )
-
-    @api.model
-    def _return_lines(self):
-        """What a return is: a credit note line (alias `aml`, its move `am`)
-        linked to a sales order line (`l`) of an order (`o`) of a customer
-        (`p`), as a return or Odoo's invoicing of a smaller quantity creates."""
-        return SQL(
-            """account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-              JOIN sale_order_line l ON l.id = rel.order_line_id
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id"""
-        )
-
-    @api.model
-    def _posted_return(self):
-        return SQL("am.move_type = 'out_refund' AND am.state = 'posted'")
 
     @api.model
     def _percentage_rule_join(self):
@@ -239,19 +500,6 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
-    def _readable_orders(self, partners):
-        """The counted orders of `partners` (commercial partners) that the
-        user may read: their record rules (own documents only, companies)
-        apply, although the figures are computed in SQL."""
-        query = self.env["sale.order"]._search(
-            [
-                ("state", "=", "sale"),
-                ("partner_id.commercial_partner_id", "in", partners.ids),
-            ]
-        )
-        return query.subselect()
-
-    @api.model
     def _retention_settings(self):
         """The retention thresholds of Settings: k (at risk factor), the lost
         factor and the default gap in days."""
@@ -262,10 +510,23 @@ class CustomerRatingRules(models.AbstractModel):
         }
 
     @api.model
+    def _retention_setting_sql(self, name):
+        """SQL twin of `_retention_settings()[name]`, read by the query
+        itself (the card reads it for every page of customers)."""
+        key = f"customer_rating.{name}"
+        return SQL(
+            "COALESCE((SELECT NULLIF(value, '')::float8 FROM ir_config_parameter"
+            " WHERE key = %s), %s)",
+            key,
+            RETENTION_DEFAULTS[key],
+        )
+
+    @api.model
     def _retention_query(self, companies, report_company, at, tz):
         """Where each customer stands on day `at` (a date in the time zone
-        `tz`), from the counted orders of `companies` up to that day, with
-        one query: an SQL SELECT of one row per customer.
+        `tz`), from the counted orders of `companies` up to that day that
+        the user may read, with one query: an SQL SELECT of one row per
+        customer.
 
         The rule, in plain words: a customer's *rhythm* is the median number
         of days between two consecutive days they ordered on (a customer who
@@ -275,27 +536,32 @@ class CustomerRatingRules(models.AbstractModel):
         factor times their rhythm (4 by default). Otherwise, they are
         *active*. Archived customers (archived contacts, and customers whose
         communication is stopped: loyalty status *archived*) are left out;
-        contacts roll up into
-        their commercial partner.
+        contacts roll up into their commercial partner.
 
         Columns: partner_id, company_id (the branch of the last order),
         user_id (the customer's salesperson, else the one of the last
-        order), team_id (the sales team of the last order), order_count, first_purchase,
-        last_purchase, total_spent and spent_12m (the 12 months up to the
+        order), team_id (the sales team of the last order), order_count,
+        first_purchase, last_purchase, total_spent and spent_12m (net
+        revenue: revenue less returns up to `at`; the 12 months up to the
         last purchase; in `report_company`'s currency), median_gap (NULL for
         one day of orders), rhythm, days_since, at_risk_date and lost_date
         (the first days the customer is at risk, lost) and status (active,
         at_risk or lost)."""
         settings = self._retention_settings()
+        scope = self.with_context(tz=tz)._report_scope(
+            at, at, company=report_company, companies=companies
+        )
         return SQL(
             RETENTION_QUERY,
             revenue=self._order_revenue(),
-            currency_table=self._currency_table(companies, report_company),
-            counted=self._counted_order(),
-            companies=tuple(companies.ids),
-            day=SQL("(o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", tz),
-            # any time zone's `at` ends before this UTC bound (uses the index)
-            end=fields.Datetime.to_datetime(at) + timedelta(days=2),
+            returned=self._returned_amount(),
+            orders=self._orders_from(scope, end=scope.end),
+            returns=self._returns_from(scope, date_to=at),
+            day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
+            twelve_months=self._within_12_months(SQL("day"), SQL("last_day")),
+            twelve_months_r=self._within_12_months(
+                SQL("r.day"), SQL("c.last_purchase")
+            ),
             at=at,
             at_risk=settings["at_risk_factor"],
             lost=settings["lost_factor"],

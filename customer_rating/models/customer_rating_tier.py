@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -188,35 +187,33 @@ class CustomerRatingTier(models.Model):
 
     @api.model
     def _tier_measures(self, company):
-        """Each customer's rolling 12-month measure in `company` and its
-        branches, in the company's currency: net revenue (revenue less
+        """Each customer's measure over the last 12 months in `company` and
+        its branches, in the company's currency: net revenue (revenue less
         returns) or profit (less the profit of returns)."""
-        rules = self.env["customer.rating.rules"]
         family = self.env["res.company"].search([("id", "child_of", company.id)])
-        start = fields.Date.context_today(self) - relativedelta(months=12)
+        # sudo: a tier follows everything the customer bought in the company
+        # and its branches, whoever runs the job (the cron, or a manager who
+        # sees only some orders); only the per-customer totals come out.
+        rules = (
+            self.env["customer.rating.rules"]
+            .sudo()
+            .with_context(allowed_company_ids=family.ids)
+        )
+        scope = rules._report_scope(
+            *rules._last_12_months(rules._today()), company=company, companies=family
+        )
         profit = company.customer_rating_tier_basis == "profit"
         for model in ("sale.order", "account.move", "account.move.line", "res.partner"):
             self.env[model].flush_model()
-        currency_join = SQL(
-            "JOIN %s ON account_currency_table.company_id = o.company_id",
-            rules._currency_table(family, company),
-        )
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT partner_id, SUM(amount) FROM (
                     SELECT p.commercial_partner_id AS partner_id, %(sold)s AS amount
-                      FROM sale_order o
-                      JOIN res_partner p ON p.id = o.partner_id
-                      %(currency_join)s
-                     WHERE %(counted)s AND o.company_id IN %(family)s
-                       AND o.date_order >= %(start)s
+                      %(orders)s
                     UNION ALL
                     SELECT p.commercial_partner_id, -%(returned)s
-                      FROM %(return_lines)s
-                      %(currency_join)s
-                     WHERE %(posted_return)s AND %(counted)s
-                       AND o.company_id IN %(family)s AND am.invoice_date >= %(start)s
+                      %(returns)s
                 ) moves
                 GROUP BY partner_id
                 """,
@@ -224,12 +221,8 @@ class CustomerRatingTier(models.Model):
                 returned=rules._returned_profit()
                 if profit
                 else rules._returned_amount(),
-                currency_join=currency_join,
-                counted=rules._counted_order(),
-                family=tuple(family.ids),
-                start=start,
-                return_lines=rules._return_lines(),
-                posted_return=rules._posted_return(),
+                orders=rules._orders_from(scope, scope.start, scope.end),
+                returns=rules._returns_from(scope, scope.date_from, scope.date_to),
             )
         )
         return dict(rows)

@@ -26,7 +26,26 @@ class MailActivity(models.Model):
             )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
 
+    def write(self, vals):
+        """Reassigning a call-back's activity reassigns the call-back, with
+        the call-back's rule: only its assignee, creator or a Customer
+        Rating manager may."""
+        callbacks = self._open_call_backs() if "user_id" in vals else None
+        if callbacks and not self.env.su:
+            callbacks.with_user(self.env.user)._check_can_act()
+        result = super().write(vals)
+        if callbacks:
+            # sudo: allowed above; the call-back follows its activity
+            callbacks.filtered(
+                lambda callback: callback.user_id.id != vals["user_id"]
+            ).write({"user_id": vals["user_id"]})
+        return result
+
     def unlink(self):
-        """A call-back whose activity is cancelled is cancelled too."""
-        self._open_call_backs().write({"state": "cancelled"})
+        """A call-back whose activity is cancelled is cancelled too, by
+        those who may close it."""
+        callbacks = self._open_call_backs()
+        if callbacks and not self.env.su:
+            callbacks.with_user(self.env.user)._check_can_act()
+        callbacks.write({"state": "cancelled"})
         return super().unlink()

@@ -58,18 +58,17 @@ class CustomerRatingBonusLine(models.TransientModel):
         }
 
     @api.model
-    def _query(self, wizard):
-        in_period = SQL(
-            "h.date >= %s AND h.date <= %s", wizard.date_from, wizard.date_to
-        )
+    def _query(self, scope):
+        rules = self.env["customer.rating.rules"]
+        in_period = SQL("h.date >= %s AND h.date <= %s", scope.date_from, scope.date_to)
         expiry = SQL("h.bonus_move_type = 'expiry'")
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("p.commercial_partner_id"),
             "branch_id": SQL("branch.id"),
             "tier_id": SQL(
                 "(MIN(cp.customer_rating_tier_id ->> %s))::int",
-                str(wizard.company_id.root_id.id),
+                str(scope.company.root_id.id),
             ),
             "issued": SQL("COALESCE(SUM(h.issued) FILTER (WHERE %s), 0)", in_period),
             "used": SQL(
@@ -101,12 +100,21 @@ class CustomerRatingBonusLine(models.TransientModel):
                                    program.company_id) AS id) branch
              WHERE program.is_customer_bonus AND h.date <= %(date_to)s
                AND branch.id IN %(companies)s
+               AND CASE WHEN COALESCE(o.id, lot_order.id) IS NULL
+                        THEN card.id IN (%(cards)s)
+                        ELSE COALESCE(o.id, lot_order.id) IN (%(orders)s) END
              GROUP BY p.commercial_partner_id, branch.id
             HAVING bool_or(%(in_period)s)
                 OR SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) <> 0
             """,
-            date_to=wizard.date_to,
-            companies=tuple(wizard._effective_companies().ids),
+            date_to=scope.date_to,
+            companies=tuple(scope.companies.ids),
             in_period=in_period,
+            # the points of an order count when the user may read the order
+            # (any state: a cancelled order's reversal goes with its points);
+            # the others (expiry of points without an order, adjustments)
+            # when they may read the card
+            orders=rules._readable("sale.order", []),
+            cards=rules._readable("loyalty.card", []),
         )
         return self._insert({}, values, from_clause)

@@ -49,18 +49,18 @@ class CustomerRatingBranchLine(models.TransientModel):
         ]
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         rules = self.env["customer.rating.rules"]
         ctes = {
             "facts": SQL(
                 "%s UNION ALL %s",
-                self._sales_facts_query(wizard, rules),
-                self._return_facts_query(wizard, rules),
+                self._sales_facts_query(scope, rules),
+                self._return_facts_query(scope, rules),
             ),
             "crossed": self._crossed_query(),
         }
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("c.partner_id"),
             "customer_count": SQL("c.partner_id"),
             "branch_id": SQL("c.company_id"),
@@ -78,9 +78,8 @@ class CustomerRatingBranchLine(models.TransientModel):
         return self._insert(ctes, values, SQL("FROM crossed c"))
 
     @api.model
-    def _sales_facts_query(self, wizard, rules):
+    def _sales_facts_query(self, scope, rules):
         """Sales of the period per customer, branch and sales team."""
-        start, _previous_start, end = wizard._utc_bounds()
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id, o.company_id, o.team_id,
@@ -91,11 +90,11 @@ class CustomerRatingBranchLine(models.TransientModel):
             """,
             revenue=rules._order_revenue(),
             profit=rules._order_profit(),
-            source=self._orders_from(wizard, rules, start, end),
+            source=rules._orders_from(scope, scope.start, scope.end),
         )
 
     @api.model
-    def _return_facts_query(self, wizard, rules):
+    def _return_facts_query(self, scope, rules):
         """Returns of the period (dated by their credit note) per customer,
         branch and sales team; they take back profit."""
         return SQL(
@@ -108,7 +107,7 @@ class CustomerRatingBranchLine(models.TransientModel):
             """,
             amount=rules._returned_amount(),
             profit=rules._returned_profit(),
-            source=self._returns_from(wizard, rules, wizard.date_from, wizard.date_to),
+            source=rules._returns_from(scope, scope.date_from, scope.date_to),
         )
 
     @api.model

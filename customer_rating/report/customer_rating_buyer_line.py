@@ -43,11 +43,10 @@ class CustomerRatingBuyerLine(models.TransientModel):
         }
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         rules = self.env["customer.rating.rules"]
-        start, _previous_start, end = wizard._utc_bounds()
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("p.commercial_partner_id"),
             "product_id": SQL("l.product_id"),
             "categ_id": SQL("pt.categ_id"),
@@ -61,37 +60,32 @@ class CustomerRatingBuyerLine(models.TransientModel):
         }
         from_clause = SQL(
             """
-              FROM sale_order_line l
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              JOIN uom_uom line_uom ON line_uom.id = l.product_uom
-              JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
-              %(currency_join)s
-             WHERE %(filter)s AND %(line)s AND %(products)s
-               AND o.date_order >= %(start)s AND o.date_order < %(end)s
+              %(lines)s AND %(products)s
              GROUP BY p.commercial_partner_id, l.product_id, pt.categ_id, pt.uom_id
             """,
-            currency_join=self._currency_join(wizard, rules),
-            filter=self._order_filter(wizard, rules),
-            line=rules._counted_line(),
-            products=self._product_filter(wizard),
-            start=start,
-            end=end,
+            lines=rules._order_lines_from(
+                scope,
+                scope.start,
+                scope.end,
+                joins=SQL(
+                    """JOIN uom_uom line_uom ON line_uom.id = l.product_uom
+                       JOIN uom_uom product_uom ON product_uom.id = pt.uom_id"""
+                ),
+            ),
+            products=self._product_filter(scope),
         )
         return self._insert({}, values, from_clause)
 
     @api.model
-    def _product_filter(self, wizard):
+    def _product_filter(self, scope):
         """The chosen products, and the products of the chosen categories
         and their subcategories; all products when none is chosen."""
         conditions = []
-        if wizard.product_ids:
-            conditions.append(SQL("l.product_id IN %s", tuple(wizard.product_ids.ids)))
-        if wizard.categ_ids:
+        if scope.products:
+            conditions.append(SQL("l.product_id IN %s", tuple(scope.products.ids)))
+        if scope.categories:
             categories = self.env["product.category"].search(
-                [("id", "child_of", wizard.categ_ids.ids)]
+                [("id", "child_of", scope.categories.ids)]
             )
             conditions.append(SQL("pt.categ_id IN %s", tuple(categories.ids)))
         return SQL("(%s)", SQL(" OR ").join(conditions)) if conditions else SQL("TRUE")

@@ -61,18 +61,19 @@ class CustomerRatingChurnLine(models.TransientModel):
         }
 
     @api.model
-    def _query(self, wizard):
-        conditions = [
-            SQL("cb.state = 'done'"),
-            SQL("cb.company_id IN %s", tuple(wizard._effective_companies().ids)),
-            SQL("cb.date_closed BETWEEN %s AND %s", wizard.date_from, wizard.date_to),
+    def _query(self, scope):
+        domain = [
+            ("state", "=", "done"),
+            ("company_id", "in", scope.companies.ids),
+            ("date_closed", ">=", scope.date_from),
+            ("date_closed", "<=", scope.date_to),
         ]
-        if wizard.user_ids:
-            conditions.append(SQL("cb.user_id IN %s", tuple(wizard.user_ids.ids)))
-        if wizard.team_ids:
-            conditions.append(SQL("cb.team_id IN %s", tuple(wizard.team_ids.ids)))
+        if scope.users:
+            domain.append(("user_id", "in", scope.users.ids))
+        if scope.teams:
+            domain.append(("team_id", "in", scope.teams.ids))
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "callback_id": SQL("cb.id"),
             "partner_id": SQL("cb.partner_id"),
             "user_id": SQL("cb.user_id"),
@@ -85,6 +86,9 @@ class CustomerRatingChurnLine(models.TransientModel):
             "callback_count": SQL("1"),
         }
         from_clause = SQL(
-            "FROM customer_rating_callback cb WHERE %s", SQL(" AND ").join(conditions)
+            "FROM customer_rating_callback cb WHERE cb.id IN (%s)",
+            self.env["customer.rating.rules"]._readable(
+                "customer.rating.callback", domain
+            ),
         )
         return self._insert({}, values, from_clause)

@@ -47,12 +47,11 @@ class CustomerRatingDiscountLine(models.TransientModel):
         }
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         rules = self.env["customer.rating.rules"]
-        start, _previous_start, end = wizard._utc_bounds()
         discounts = rules._line_discounts()
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("d.partner_id"),
             "product_id": SQL("d.product_id"),
             "pricelist_id": SQL("d.pricelist_id"),
@@ -65,15 +64,7 @@ class CustomerRatingDiscountLine(models.TransientModel):
               FROM (SELECT p.commercial_partner_id AS partner_id, l.product_id,
                            o.pricelist_id, %(loyalty)s AS loyalty,
                            %(pricelist)s AS pricelist, %(manual)s AS manual
-                      FROM sale_order_line l
-                      JOIN sale_order o ON o.id = l.order_id
-                      JOIN res_partner p ON p.id = o.partner_id
-                      JOIN product_product pp ON pp.id = l.product_id
-                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                      %(rule_join)s
-                      %(currency_join)s
-                     WHERE %(filter)s AND %(line)s
-                       AND o.date_order >= %(start)s AND o.date_order < %(end)s) d
+                      %(lines)s) d
              CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty),
                                         ('pricelist', d.pricelist),
                                         ('manual', d.manual)) k(kind, amount)
@@ -83,11 +74,8 @@ class CustomerRatingDiscountLine(models.TransientModel):
             loyalty=rules._to_report_currency(discounts["loyalty"]),
             pricelist=rules._to_report_currency(discounts["pricelist"]),
             manual=rules._to_report_currency(discounts["manual"]),
-            rule_join=rules._percentage_rule_join(),
-            currency_join=self._currency_join(wizard, rules),
-            filter=self._order_filter(wizard, rules),
-            line=rules._counted_line(),
-            start=start,
-            end=end,
+            lines=rules._order_lines_from(
+                scope, scope.start, scope.end, joins=rules._percentage_rule_join()
+            ),
         )
         return self._insert({}, values, from_clause)

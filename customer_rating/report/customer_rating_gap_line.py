@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.customer_rating_rules import GAP_THRESHOLD
-
 
 class CustomerRatingGapLine(models.TransientModel):
     """A product category a customer of the period never bought.
@@ -50,9 +48,9 @@ class CustomerRatingGapLine(models.TransientModel):
         return "list,pivot"
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("c.partner_id"),
             "categ_id": SQL("c.categ_id"),
             "is_company": SQL("c.is_company"),
@@ -61,7 +59,7 @@ class CustomerRatingGapLine(models.TransientModel):
             "segment_share": SQL("100.0 * COALESCE(c.buyers, 0) / c.customers"),
         }
         from_clause = SQL("FROM candidates c WHERE %s", self._never_bought())
-        return self._insert(self._gap_ctes(wizard), values, from_clause)
+        return self._insert(self._gap_ctes(scope), values, from_clause)
 
     @api.model
     def _card_gaps(self, partners):
@@ -71,17 +69,7 @@ class CustomerRatingGapLine(models.TransientModel):
         {partner id: [category ids, most usual first]}."""
         if not partners:
             return {}
-        wizard = self.env["customer.rating.wizard"].new(
-            {
-                "report": "gaps",
-                "period": "last_12_months",
-                "company_id": self.env.company.id,
-                "company_ids": self.env.companies.ids,
-                "gap_threshold": GAP_THRESHOLD,
-            }
-        )
-        if not wizard._effective_companies():
-            return {}
+        scope = self.env["customer.rating.rules"]._card_scope()
         for model in self._report_sources:
             self.env[model].flush_model()
         rows = self.env.execute_query(
@@ -94,7 +82,7 @@ class CustomerRatingGapLine(models.TransientModel):
                  WHERE %(never_bought)s
                  GROUP BY c.partner_id
                 """,
-                ctes=self._with(self._gap_ctes(wizard, partners)),
+                ctes=self._with(self._gap_ctes(scope, partners)),
                 never_bought=self._never_bought(),
             )
         )
@@ -111,43 +99,28 @@ class CustomerRatingGapLine(models.TransientModel):
         )
 
     @api.model
-    def _gap_ctes(self, wizard, partners=None):
-        """The WITH queries of the gaps of `wizard`'s period: `candidates`
+    def _gap_ctes(self, scope, partners=None):
+        """The WITH queries of the gaps of `scope`'s period: `candidates`
         holds the (customer, category) pairs to check, restricted to
         `partners` when given; `bought` what each customer bought. A segment
         is business or private customers, by industry when set."""
-        start, _previous_start, end = wizard._utc_bounds()
         rules = self.env["customer.rating.rules"]
         return {
             "active": SQL(
                 """
-            SELECT DISTINCT p.commercial_partner_id AS partner_id,
-                   cp.is_company, cp.industry_id
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-             WHERE %(filter)s
-               AND o.date_order >= %(start)s AND o.date_order < %(end)s
+            SELECT cp.id AS partner_id, cp.is_company, cp.industry_id
+              FROM res_partner cp
+             WHERE cp.id IN (SELECT p.commercial_partner_id %(orders)s)
             """,
-                filter=self._order_filter(wizard, rules),
-                start=start,
-                end=end,
+                orders=rules._orders_from(scope, scope.start, scope.end),
             ),
             "bought": SQL(
                 """
             SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id
-              FROM sale_order_line l
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE %(filter)s AND %(line)s AND l.reward_id IS NULL
-               AND o.date_order < %(end)s
+              %(lines)s AND l.reward_id IS NULL
                AND p.commercial_partner_id IN (SELECT partner_id FROM active)
             """,
-                filter=self._order_filter(wizard, rules),
-                line=rules._counted_line(),
-                end=end,
+                lines=rules._order_lines_from(scope, None, scope.end),
             ),
             "segments": SQL(
                 """
@@ -162,11 +135,11 @@ class CustomerRatingGapLine(models.TransientModel):
              GROUP BY a.is_company, a.industry_id, b.categ_id
             """
             ),
-            "candidates": self._candidates_query(wizard, partners),
+            "candidates": self._candidates_query(scope, partners),
         }
 
     @api.model
-    def _candidates_query(self, wizard, partners=None):
+    def _candidates_query(self, scope, partners=None):
         """(customer, category) pairs to check: the chosen categories for
         every customer (of `partners` when given), or the categories the
         customer's segment usually buys."""
@@ -177,7 +150,7 @@ class CustomerRatingGapLine(models.TransientModel):
             "pen.is_company = a.is_company"
             " AND pen.industry_id IS NOT DISTINCT FROM a.industry_id"
         )
-        if wizard.categ_ids:
+        if scope.categories:
             return SQL(
                 """
                 SELECT a.*, s.customers, categ.id AS categ_id, pen.buyers
@@ -190,7 +163,7 @@ class CustomerRatingGapLine(models.TransientModel):
                 """,
                 segment=segment,
                 restrict=restrict,
-                categories=tuple(wizard.categ_ids.ids),
+                categories=tuple(scope.categories.ids),
             )
         return SQL(
             """
@@ -204,5 +177,5 @@ class CustomerRatingGapLine(models.TransientModel):
             """,
             segment=segment,
             restrict=restrict,
-            threshold=wizard.gap_threshold,
+            threshold=scope.gap_threshold,
         )

@@ -105,17 +105,17 @@ class CustomerRatingLine(models.TransientModel):
     # The query, in parts that other modules can extend (as sale.report does).
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         rules = self.env["customer.rating.rules"]
         ctes = {
             "facts": SQL(
                 "%s UNION ALL %s",
-                self._sales_per_customer_query(wizard, rules),
-                self._returns_per_customer_query(wizard, rules),
+                self._sales_per_customer_query(scope, rules),
+                self._returns_per_customer_query(scope, rules),
             ),
-            "customers": self._customers_query(wizard),
+            "customers": self._customers_query(scope),
             "ranked": self._ranked_query(),
-            "bonus": self._bonus_query(wizard),
+            "bonus": self._bonus_query(scope),
         }
         from_clause = SQL(
             """
@@ -127,16 +127,16 @@ class CustomerRatingLine(models.TransientModel):
               LEFT JOIN bonus ON bonus.partner_id = cur.partner_id
              WHERE cur.is_current AND (%(top)s = 0 OR cur.rank <= %(top)s)
             """,
-            company=str(wizard.company_id.id),
-            top=wizard.top,
+            company=str(scope.company.id),
+            top=scope.top,
         )
-        return self._insert(ctes, self._insert_values(wizard, rules), from_clause)
+        return self._insert(ctes, self._insert_values(scope, rules), from_clause)
 
     @api.model
-    def _insert_values(self, wizard, rules):
+    def _insert_values(self, scope, rules):
         before = SQL("cur.before / NULLIF(cur.total, 0)")
         return {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("cur.partner_id"),
             "rank": SQL("cur.rank"),
             "previous_rank": SQL("cur.previous_rank"),
@@ -152,11 +152,13 @@ class CustomerRatingLine(models.TransientModel):
             "pareto_class": rules._pareto_class(before),
             "first_purchase": SQL("cur.first_purchase"),
             "last_purchase": SQL("cur.last_purchase"),
-            "days_since_last": SQL("%s - cur.last_purchase::date", wizard.date_to),
+            "days_since_last": SQL(
+                "%s - %s", scope.date_to, rules._local_day(SQL("cur.last_purchase"))
+            ),
             "pricelist_id": SQL("ppl.id"),
             "tier_id": SQL(
                 "(p.customer_rating_tier_id ->> %s)::int",
-                str(wizard.company_id.root_id.id),
+                str(scope.company.root_id.id),
             ),
             "bonus_balance": SQL("bonus.points"),
             "user_id": SQL("p.user_id"),
@@ -165,10 +167,10 @@ class CustomerRatingLine(models.TransientModel):
         }
 
     @api.model
-    def _bonus_query(self, wizard):
+    def _bonus_query(self, scope):
         """Points on each customer's cards of the bonus program of the report
         company (its own or its main company's)."""
-        program = self.env["loyalty.program"]._bonus_program_for(wizard.company_id)
+        program = self.env["loyalty.program"]._bonus_program_for(scope.company)
         return SQL(
             """
             SELECT partner_id, SUM(points) AS points
@@ -178,19 +180,20 @@ class CustomerRatingLine(models.TransientModel):
         )
 
     @api.model
-    def _sales_per_customer_query(self, wizard, rules):
+    def _sales_per_customer_query(self, scope, rules):
         """One pass over the counted orders of all history up to the end of
         the period, one row per customer: the figures of the period and of
         the previous one, first and last purchase, and the home branch
         (the chosen branch where the customer spent most in the period, from
         one sum per branch)."""
-        start, previous_start, end = wizard._utc_bounds()
-        current = SQL("o.date_order >= %s", start)
+        current = SQL("o.date_order >= %s", scope.start)
         previous = SQL(
-            "o.date_order >= %s AND o.date_order < %s", previous_start, start
+            "o.date_order >= %s AND o.date_order < %s",
+            scope.previous_start,
+            scope.start,
         )
         revenue, profit = rules._order_revenue(), rules._order_profit()
-        companies = wizard._effective_companies().sorted("id")
+        companies = scope.companies.sorted("id")
         per_branch = [
             SQL(
                 "SUM(%s) FILTER (WHERE %s AND o.company_id = %s)",
@@ -229,15 +232,14 @@ class CustomerRatingLine(models.TransientModel):
             best=best,
             ids=SQL("ARRAY[%s]", SQL(", ").join(SQL("%s", c.id) for c in companies)),
             per_branch=SQL(", ").join(per_branch),
-            source=self._orders_from(wizard, rules, None, end),
+            source=rules._orders_from(scope, None, scope.end),
         )
 
     @api.model
-    def _returns_per_customer_query(self, wizard, rules):
+    def _returns_per_customer_query(self, scope, rules):
         """Returns of the period and of the previous one, one row per
         customer, in the columns of `_sales_per_customer_query`."""
-        previous_from = wizard._previous_date_from()
-        current = SQL("am.invoice_date >= %s", wizard.date_from)
+        current = SQL("am.invoice_date >= %s", scope.date_from)
         amount, profit = rules._returned_amount(), rules._returned_profit()
         return SQL(
             """
@@ -261,14 +263,14 @@ class CustomerRatingLine(models.TransientModel):
             current=current,
             amount=amount,
             profit=profit,
-            source=self._returns_from(wizard, rules, previous_from, wizard.date_to),
+            source=rules._returns_from(scope, scope.previous_date_from, scope.date_to),
         )
 
     @api.model
-    def _customers_query(self, wizard):
+    def _customers_query(self, scope):
         """One row per customer of the period or of the previous one: sales
         and returns together, and the measure the ranking uses."""
-        measure = MEASURE_COLUMNS[wizard.measure]
+        measure = MEASURE_COLUMNS[scope.measure]
         return SQL(
             """
             SELECT c.*, %(measure)s AS measure, %(previous_measure)s AS previous_measure

@@ -65,9 +65,9 @@ class CustomerRatingLostLine(models.TransientModel):
         return {"pivot_row_groupby": ["user_id"], "graph_groupbys": ["lost_date:month"]}
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "partner_id": SQL("r.partner_id"),
             "branch_id": SQL("r.company_id"),
             "user_id": SQL("r.user_id"),
@@ -86,9 +86,9 @@ class CustomerRatingLostLine(models.TransientModel):
               FROM retention r
              WHERE r.status = 'lost' AND r.lost_date >= %(date_from)s AND %(filter)s
             """,
-            date_from=wizard.date_from,
-            filter=self._customer_filter(wizard, "r"),
+            date_from=scope.date_from,
+            filter=self._customer_filter(scope, "r"),
         )
         return self._insert(
-            {"retention": self._retention(wizard, wizard.date_to)}, values, from_clause
+            {"retention": self._retention(scope, scope.date_to)}, values, from_clause
         )

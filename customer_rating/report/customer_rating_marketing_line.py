@@ -57,12 +57,10 @@ class CustomerRatingMarketingLine(models.TransientModel):
         }
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         rules = self.env["customer.rating.rules"]
-        start, _previous_start, end = wizard._utc_bounds()
-        tz = self.env.user.tz or "UTC"
         ctes = {
-            "newcomers": self._newcomers_query(wizard, rules, start, end),
+            "newcomers": self._newcomers_query(scope, rules),
             "facts": SQL(
                 """
                 SELECT p.commercial_partner_id AS partner_id,
@@ -74,12 +72,10 @@ class CustomerRatingMarketingLine(models.TransientModel):
                 """,
                 revenue=rules._order_revenue(),
                 profit=rules._order_profit(),
-                orders=self._orders_from(wizard, rules, start, end),
+                orders=rules._orders_from(scope, scope.start, scope.end),
                 returned=rules._returned_amount(),
                 returned_profit=rules._returned_profit(),
-                returns=self._returns_from(
-                    wizard, rules, wizard.date_from, wizard.date_to
-                ),
+                returns=rules._returns_from(scope, scope.date_from, scope.date_to),
             ),
             "sales": SQL(
                 """
@@ -89,18 +85,17 @@ class CustomerRatingMarketingLine(models.TransientModel):
                  GROUP BY partner_id
                 """
             ),
-            "retention": self._retention(wizard, wizard.date_to),
+            "retention": self._retention(scope, scope.date_to),
         }
         count = SQL("COUNT(*)")
         active = SQL("COUNT(*) FILTER (WHERE r.status = 'active')")
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "source_id": SQL("c.utm_source_id"),
             "referrer_id": SQL("c.customer_rating_referred_by_id"),
             "cohort": SQL(
-                "date_trunc('month', n.first_purchase AT TIME ZONE 'UTC'"
-                " AT TIME ZONE %s)::date",
-                tz,
+                "date_trunc('month', %s)::date",
+                rules._local_day(SQL("n.first_purchase")),
             ),
             "new_customers": count,
             "revenue": SQL("COALESCE(SUM(s.revenue), 0)"),
@@ -121,27 +116,28 @@ class CustomerRatingMarketingLine(models.TransientModel):
         return self._insert(ctes, values, from_clause)
 
     @api.model
-    def _newcomers_query(self, wizard, rules, start, end):
+    def _newcomers_query(self, scope, rules):
         """Customers whose first counted order in the chosen branches falls
         in the period (the sales team and salesperson filters apply to that
         first order)."""
+        every_team = rules._report_scope(
+            scope.date_from,
+            scope.date_to,
+            company=scope.company,
+            companies=scope.companies,
+        )
         return SQL(
             """
             SELECT partner_id, first_purchase FROM (
                 SELECT DISTINCT ON (p.commercial_partner_id)
                        p.commercial_partner_id AS partner_id,
                        o.date_order AS first_purchase, o.team_id, o.user_id
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE %(counted)s AND o.company_id IN %(companies)s
-                   AND o.date_order < %(end)s
+                  %(orders)s
                  ORDER BY p.commercial_partner_id, o.date_order, o.id
             ) firsts
             WHERE first_purchase >= %(start)s AND %(teams)s
             """,
-            counted=rules._counted_order(),
-            companies=tuple(wizard._effective_companies().ids),
-            end=end,
-            start=start,
-            teams=self._customer_filter(wizard, "firsts"),
+            orders=rules._orders_from(every_team, None, scope.end),
+            start=scope.start,
+            teams=self._customer_filter(scope, "firsts"),
         )

@@ -32,8 +32,9 @@ class CustomerRatingReportMixin(models.AbstractModel):
     )
 
     @api.model
-    def _query(self, wizard):
-        """The INSERT ... SELECT filling the lines of `wizard`."""
+    def _query(self, scope):
+        """The INSERT ... SELECT filling the lines of a report whose
+        parameters are `scope` (see `customer.rating.rules._report_scope`)."""
         raise NotImplementedError
 
     @api.model
@@ -49,23 +50,22 @@ class CustomerRatingReportMixin(models.AbstractModel):
         return self._xlsx_content(wizard._title())
 
     @api.model
-    def _fill(self, wizard):
-        """Compute the lines of `wizard` with one query."""
+    def _fill(self, scope):
+        """Compute the lines of the report of `scope` with one query."""
         for model in self._report_sources:
             self.env[model].flush_model()
         # JIT compiling this one-off query costs more than it saves, and the
         # sorts and hashes of a large history fit in a larger work_mem.
         self.env.cr.execute("SET LOCAL jit = off")
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
-        self.env.cr.execute(self._query(wizard))
+        self.env.cr.execute(self._query(scope))
         self.invalidate_model()
-        wizard.invalidate_recordset(["line_ids"])
 
     @api.model
-    def _standard_values(self, wizard):
+    def _standard_values(self, scope):
         return {
-            "wizard_id": SQL("%s", wizard.id),
-            "company_id": SQL("%s", wizard.company_id.id),
+            "wizard_id": SQL("%s", scope.wizard_id),
+            "company_id": SQL("%s", scope.company.id),
             "create_uid": SQL("%s", self.env.uid),
             "write_uid": SQL("%s", self.env.uid),
             "create_date": SQL("now() at time zone 'UTC'"),
@@ -97,62 +97,4 @@ class CustomerRatingReportMixin(models.AbstractModel):
                 SQL("%s AS (%s)", SQL.identifier(name), query)
                 for name, query in ctes.items()
             ),
-        )
-
-    @api.model
-    def _order_filter(self, wizard, rules):
-        """Counted orders of the chosen branches, teams and salespeople."""
-        conditions = [
-            rules._counted_order(),
-            SQL("o.company_id IN %s", tuple(wizard._effective_companies().ids)),
-        ]
-        if wizard.team_ids:
-            conditions.append(SQL("o.team_id IN %s", tuple(wizard.team_ids.ids)))
-        if wizard.user_ids:
-            conditions.append(SQL("o.user_id IN %s", tuple(wizard.user_ids.ids)))
-        return SQL(" AND ").join(conditions)
-
-    @api.model
-    def _currency_join(self, wizard, rules):
-        return SQL(
-            "JOIN %s ON account_currency_table.company_id = o.company_id",
-            rules._currency_table(wizard._effective_companies(), wizard.company_id),
-        )
-
-    @api.model
-    def _orders_from(self, wizard, rules, start, end):
-        """FROM and WHERE of the counted orders (alias `o`, customer `p`)
-        dated from `start` (None: all history) to before `end`."""
-        since = SQL("o.date_order >= %s", start) if start else SQL("TRUE")
-        return SQL(
-            """
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-              %(currency_join)s
-             WHERE %(filter)s AND %(since)s AND o.date_order < %(end)s
-            """,
-            currency_join=self._currency_join(wizard, rules),
-            filter=self._order_filter(wizard, rules),
-            since=since,
-            end=end,
-        )
-
-    @api.model
-    def _returns_from(self, wizard, rules, date_from, date_to):
-        """FROM and WHERE of the returns (aliases `aml`, `am`, and `l`, `o`,
-        `p` for the order line, order and customer they return) dated by
-        their credit note between `date_from` and `date_to`."""
-        return SQL(
-            """
-              FROM %(return_lines)s
-              %(currency_join)s
-             WHERE %(posted_return)s AND %(filter)s
-               AND am.invoice_date >= %(date_from)s AND am.invoice_date <= %(date_to)s
-            """,
-            currency_join=self._currency_join(wizard, rules),
-            return_lines=rules._return_lines(),
-            posted_return=rules._posted_return(),
-            filter=self._order_filter(wizard, rules),
-            date_from=date_from,
-            date_to=date_to,
         )

@@ -59,12 +59,12 @@ class CustomerRatingRetentionLine(models.TransientModel):
         return "list,graph"
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         ctes = {
             "retention_start": self._retention(
-                wizard, wizard.date_from - timedelta(days=1)
+                scope, scope.date_from - timedelta(days=1)
             ),
-            "retention_end": self._retention(wizard, wizard.date_to),
+            "retention_end": self._retention(scope, scope.date_to),
             "customers": SQL(
                 """
                 SELECT e.user_id,
@@ -79,8 +79,8 @@ class CustomerRatingRetentionLine(models.TransientModel):
                   LEFT JOIN retention_start s ON s.partner_id = e.partner_id
                  WHERE %(filter)s
                 """,
-                date_from=wizard.date_from,
-                filter=self._customer_filter(wizard, "e"),
+                date_from=scope.date_from,
+                filter=self._customer_filter(scope, "e"),
             ),
         }
         counts = {
@@ -88,7 +88,7 @@ class CustomerRatingRetentionLine(models.TransientModel):
             for name in ("active_start", "kept", "at_risk", "lost", "won_back", "new")
         }
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "user_id": SQL("c.user_id"),
             **counts,
             "retention_rate": SQL(

@@ -14,34 +14,27 @@ class CustomerRatingRetentionMixin(models.AbstractModel):
     _inherit = "customer.rating.report.mixin"
 
     @api.model
-    def _retention(self, wizard, at):
+    def _retention(self, scope, at):
         """Where each customer stands on day `at`, as an SQL query."""
         return self.env["customer.rating.rules"]._retention_query(
-            wizard._effective_companies(),
-            wizard.company_id,
-            at,
-            self.env.user.tz or "UTC",
+            scope.companies, scope.company, at, scope.tz
         )
 
     @api.model
-    def _customer_filter(self, wizard, alias):
+    def _customer_filter(self, scope, alias):
         """The chosen sales teams and salespeople, on the customers (`alias`:
         rows of the retention query)."""
         conditions = [SQL("TRUE")]
-        if wizard.team_ids:
+        if scope.teams:
             conditions.append(
                 SQL(
-                    "%s.team_id IN %s",
-                    SQL.identifier(alias),
-                    tuple(wizard.team_ids.ids),
+                    "%s IN %s", SQL.identifier(alias, "team_id"), tuple(scope.teams.ids)
                 )
             )
-        if wizard.user_ids:
+        if scope.users:
             conditions.append(
                 SQL(
-                    "%s.user_id IN %s",
-                    SQL.identifier(alias),
-                    tuple(wizard.user_ids.ids),
+                    "%s IN %s", SQL.identifier(alias, "user_id"), tuple(scope.users.ids)
                 )
             )
         return SQL(" AND ").join(conditions)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import WEEKDAYS
+from ..models.res_partner_card import WEEKDAYS
 
 HOURS = [(f"{hour:02d}", f"{hour:02d}:00") for hour in range(24)]
 
@@ -43,9 +43,8 @@ class CustomerRatingVisitLine(models.TransientModel):
         }
 
     @api.model
-    def _query(self, wizard):
+    def _query(self, scope):
         rules = self.env["customer.rating.rules"]
-        start, _previous_start, end = wizard._utc_bounds()
         ctes = {
             "local_orders": SQL(
                 """
@@ -57,10 +56,12 @@ class CustomerRatingVisitLine(models.TransientModel):
                 %(orders)s
                 """,
                 revenue=rules._order_revenue(),
-                user_tz=self.env.user.tz or "UTC",
+                user_tz=scope.tz,
                 # a day of margin either side: the days are the branch's
-                orders=self._orders_from(
-                    wizard, rules, start - timedelta(days=1), end + timedelta(days=1)
+                orders=rules._orders_from(
+                    scope,
+                    scope.start - timedelta(days=1),
+                    scope.end + timedelta(days=1),
                 ),
             ),
             "visits": SQL(
@@ -71,12 +72,12 @@ class CustomerRatingVisitLine(models.TransientModel):
                   FROM local_orders
                  WHERE local_date::date BETWEEN %s AND %s
                 """,
-                wizard.date_from,
-                wizard.date_to,
+                scope.date_from,
+                scope.date_to,
             ),
         }
         values = {
-            **self._standard_values(wizard),
+            **self._standard_values(scope),
             "branch_id": SQL("v.branch_id"),
             "weekday": SQL("v.weekday"),
             "hour": SQL("v.hour"),

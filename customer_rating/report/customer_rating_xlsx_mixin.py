@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 import io
 from collections import defaultdict
 
@@ -17,10 +16,18 @@ NUMBER_FORMATS = {
 }
 
 
+def new_workbook(output):
+    """A workbook writing into `output`, one row after the other
+    (constant memory: rows go to a temporary file as they are written)."""
+    return xlsxwriter.Workbook(output, {"constant_memory": True})
+
+
 class CustomerRatingXlsxMixin(models.AbstractModel):
     """Excel export of report lines with the list view's columns: same
     headers (the field labels), same figures, a totals row for the summed
-    columns, and number formats by field type."""
+    columns, and number formats by field type. Text is always written as
+    text (`write_string`): a customer named "=HYPERLINK(...)" stays a name,
+    never a formula."""
 
     _name = "customer.rating.xlsx.mixin"
     _description = "Customer Rating Excel export"
@@ -33,7 +40,7 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
     def _xlsx_content(self, title):
         """The workbook of these lines, as bytes."""
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         sheet = workbook.add_worksheet(title[:31])
         bold = workbook.add_format({"bold": True})
         formats = {
@@ -45,15 +52,15 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
             for kind, fmt in NUMBER_FORMATS.items()
         }
         columns = [self._fields[name] for name in self._xlsx_columns()]
-        sheet.write(0, 0, title, bold)
+        sheet.write_string(0, 0, title, bold)
         for col, field in enumerate(columns):
-            sheet.write(2, col, field._description_string(self.env), bold)
+            sheet.write_string(2, col, field._description_string(self.env), bold)
             sheet.set_column(col, col, 28 if field.type == "many2one" else 14)
         for row, record in enumerate(self, start=3):
             for col, field in enumerate(columns):
                 self._xlsx_write_cell(sheet, row, col, record, field, formats)
         total_row = len(self) + 3
-        sheet.write(total_row, 0, self.env._("Total"), bold)
+        sheet.write_string(total_row, 0, self.env._("Total"), bold)
         for col, field in enumerate(columns):
             if (
                 field.type in ("monetary", "float", "integer")
@@ -81,7 +88,7 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         rows = sorted(row_totals, key=lambda r: (-row_totals[r], r.display_name or ""))
         columns = sorted(members, key=lambda c: c.display_name or "")
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         sheet = workbook.add_worksheet(title[:31])
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": NUMBER_FORMATS["monetary"]})
@@ -89,29 +96,33 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
             {"num_format": NUMBER_FORMATS["monetary"], "bold": True}
         )
         undefined = self.env._("None")
-        sheet.write(0, 0, title, bold)
-        sheet.write(2, 0, self._fields[row_field]._description_string(self.env), bold)
+        sheet.set_column(0, 0, 32)
+        sheet.set_column(1, len(columns) + 1, 16)
+        sheet.write_string(0, 0, title, bold)
+        sheet.write_string(
+            2, 0, self._fields[row_field]._description_string(self.env), bold
+        )
         for col, column in enumerate(columns, start=1):
-            sheet.write(2, col, column.display_name or undefined, bold)
+            sheet.write_string(2, col, column.display_name or undefined, bold)
         total_col = len(columns) + 1
-        sheet.write(2, total_col, self.env._("Total"), bold)
+        sheet.write_string(2, total_col, self.env._("Total"), bold)
         for row_index, row in enumerate(rows, start=3):
-            sheet.write(row_index, 0, row.display_name or undefined)
+            sheet.write_string(row_index, 0, row.display_name or undefined)
             for col, column in enumerate(columns, start=1):
                 if (row, column) in cells:
                     sheet.write_number(row_index, col, cells[row, column], money)
             sheet.write_number(row_index, total_col, row_totals[row], money_total)
         totals_row = len(rows) + 3
-        sheet.write(totals_row, 0, self.env._("Total"), bold)
-        sheet.write(totals_row + 1, 0, distinct_label, bold)
+        sheet.write_string(totals_row, 0, self.env._("Total"), bold)
         for col, column in enumerate(columns, start=1):
             column_total = sum(cells[row, column] for row in members[column])
             sheet.write_number(totals_row, col, column_total, money_total)
-            sheet.write_number(totals_row + 1, col, len(members[column]), bold)
         sheet.write_number(totals_row, total_col, sum(row_totals.values()), money_total)
+        # constant memory: a row is written whole before the next one
+        sheet.write_string(totals_row + 1, 0, distinct_label, bold)
+        for col, column in enumerate(columns, start=1):
+            sheet.write_number(totals_row + 1, col, len(members[column]), bold)
         sheet.write_number(totals_row + 1, total_col, len(rows), bold)
-        sheet.set_column(0, 0, 32)
-        sheet.set_column(1, total_col, 16)
         sheet.freeze_panes(3, 1)
         workbook.close()
         return output.getvalue()
@@ -137,19 +148,3 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 sheet.write_number(row, col, value, formats[field.type])
         else:
             sheet.write_string(row, col, str(value or ""))
-
-    @api.model
-    def _xlsx_download_action(self, content, filename):
-        """An attachment of the workbook `content` and the action downloading it."""
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "datas": base64.b64encode(content),
-                "mimetype": XLSX_MIMETYPE,
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }

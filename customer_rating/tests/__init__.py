@@ -11,12 +11,15 @@ from . import test_customer_card
 from . import test_customer_properties
 from . import test_customer_rating
 from . import test_customer_status
+from . import test_definitions
 from . import test_demo_data
 from . import test_discounts
 from . import test_loyalty_tiers
 from . import test_marketing_instruments
+from . import test_order_set
 from . import test_pdf_reports
 from . import test_product_buyers
+from . import test_report_privacy
 from . import test_retention_detection
 from . import test_retention_reports
 from . import test_security

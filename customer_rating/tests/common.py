@@ -1,13 +1,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 import itertools
 import math
 import statistics
 from datetime import date, datetime, timedelta
 
+import openpyxl
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 TODAY = date(2026, 6, 15)
+
+
+def xlsx_sheet(wizard):
+    """Export the wizard's report to Excel as the button does and return
+    the streamed workbook's sheet; no attachment is stored."""
+    attachments = wizard.env["ir.attachment"].search_count([])
+    action = wizard.action_export_xlsx()
+    assert action["url"] == f"/customer_rating/xlsx/{wizard.id}", action
+    assert wizard.env["ir.attachment"].search_count([]) == attachments
+    _filename, content = wizard._xlsx_file()
+    return openpyxl.load_workbook(io.BytesIO(content)).active
 
 
 def post_refund(order, quantity, day=None):
@@ -137,7 +151,7 @@ class CustomerRatingCommon(TransactionCase):
         cls.dora.action_archive()
 
     @classmethod
-    def _order(cls, partner, when, quantity, company, pricelist=None):
+    def _order(cls, partner, when, quantity, company, pricelist=None, user=None):
         order = (
             cls.env["sale.order"]
             .with_company(company)
@@ -146,7 +160,7 @@ class CustomerRatingCommon(TransactionCase):
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "team_id": cls.team.id,
-                    "user_id": cls.env.user.id,
+                    "user_id": (user or cls.env.user).id,
                     "pricelist_id": (pricelist or cls.pricelist_usd).id,
                     "order_line": [
                         Command.create(

@@ -1,14 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from datetime import date, datetime
-
-import openpyxl
 
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import BonusCommon, post_refund
+from .common import BonusCommon, post_refund, xlsx_sheet
 
 
 @tagged("post_install", "-at_install")
@@ -200,11 +197,7 @@ class TestMarketingReport(BonusCommon):
                 "team_ids": [Command.set(self.team.ids)],
             }
         )
-        download = wizard.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(
-            int(download["url"].split("/")[3].split("?")[0])
-        )
-        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        sheet = xlsx_sheet(wizard)
         rows = list(sheet.iter_rows(min_row=3, values_only=True))
         self.assertEqual(
             rows[0][:3], ("Acquisition Source", "Referred By", "First Purchase Month")

@@ -1,14 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from datetime import timedelta
-
-import openpyxl
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import BonusCommon
+from .common import BonusCommon, xlsx_sheet
 
 
 @tagged("post_install", "-at_install")
@@ -82,11 +79,7 @@ class TestBonusReport(BonusCommon):
         self.assertEqual((branch.issued, branch.balance), (200.0, 200.0))
         self.assertEqual(main.balance + branch.balance, card.points)
 
-        download = wizard.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(
-            int(download["url"].split("/")[3].split("?")[0])
-        )
-        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        sheet = xlsx_sheet(wizard)
         rows = list(sheet.iter_rows(min_row=3, values_only=True))
         self.assertEqual(rows[0][3:], ("Issued", "Used", "Expired", "Net Points"))
         ours = [row for row in rows if row[0] == self.customer.display_name]

@@ -1,13 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from collections import defaultdict
 
-import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import TODAY, CustomerRatingCommon
+from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
 
 @tagged("post_install", "-at_install")
@@ -58,11 +56,7 @@ class TestBranchCrossView(CustomerRatingCommon):
         wizard = self._run("teams")
         action = wizard.action_open()
         self.assertEqual(action["context"]["pivot_column_groupby"], ["team_id"])
-        download = wizard.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(
-            int(download["url"].split("/")[3].split("?")[0])
-        )
-        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        sheet = xlsx_sheet(wizard)
         rows = list(sheet.iter_rows(min_row=3, values_only=True))
         header, body, total, distinct = rows[0], rows[1:-2], rows[-2], rows[-1]
         self.assertEqual(header[1:], (self.team.display_name, "Total"))

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import TODAY, RetentionCommon
@@ -209,3 +209,42 @@ class TestCallBackCron(RetentionCommon):
         with self.assertRaises(UserError):
             reasons.with_user(self.salesman).create({"name": "Parking"})
         reasons.with_user(self.leader).create({"name": "Parking"})
+
+    def test_only_the_assignee_creator_or_manager_acts_on_a_call_back(self):
+        self._run_cron()
+        colleague = new_test_user(
+            self.env,
+            "cr_retention_colleague",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_ids=[Command.set((self.main | self.branch).ids)],
+        )
+        callback = self._callbacks(self.ana)
+        self.assertEqual(callback.user_id, self.salesman)
+        theirs = callback.with_user(colleague)
+        with self.assertRaises(AccessError):
+            theirs.action_close()
+        with self.assertRaises(AccessError):
+            theirs._close("came_back")
+        with self.assertRaises(AccessError):
+            theirs.user_id = colleague
+        with self.assertRaises(AccessError):
+            callback.activity_id.with_user(colleague).user_id = colleague
+        with self.assertRaises(AccessError):
+            callback.activity_id.with_user(colleague).unlink()
+        for values in ({"state": "done"}, {"outcome": "came_back"}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                theirs.write(values)
+        # not even the assignee sets a state by hand: Close asks for the outcome
+        with self.assertRaises(UserError):
+            callback.with_user(self.salesman).write({"state": "done"})
+        self.assertEqual(callback.state, "open")
+        self.assertEqual(callback.activity_id.user_id, self.salesman)
+        # the assignee hands it over; the activity follows
+        callback.with_user(self.salesman).user_id = self.leader
+        self.assertEqual(callback.activity_id.user_id, self.leader)
+        # a manager takes it back through the activity; the call-back follows
+        callback.activity_id.with_user(self.leader).user_id = self.salesman
+        self.assertEqual(callback.user_id, self.salesman)
+        callback.with_user(self.salesman)._close("will_come_back")
+        self.assertEqual(callback.state, "done")
+        self.assertFalse(callback.activity_id.exists())

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.customer_rating.models.customer_rating_demo import (
+from odoo.addons.customer_rating.demo.customer_rating_demo import (
     CATALOG,
     DEMO_TZ,
     HOUR_WEIGHTS,

@@ -1,9 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-import openpyxl
 import pytz
 from freezegun import freeze_time
 
@@ -11,7 +9,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import TODAY, RetentionCommon
+from .common import TODAY, RetentionCommon, xlsx_sheet
 
 DATE_FROM = date(2026, 5, 1)
 
@@ -45,11 +43,7 @@ class TestRetentionReports(RetentionCommon):
         return wizard
 
     def _xlsx_rows(self, wizard):
-        download = wizard.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(
-            int(download["url"].split("/")[3].split("?")[0])
-        )
-        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        sheet = xlsx_sheet(wizard)
         return list(sheet.iter_rows(min_row=3, values_only=True))
 
     def _salesperson(self, customer):

@@ -1,9 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, time, timedelta
-
-import pytz
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -108,31 +103,15 @@ class CustomerRatingWizard(models.TransientModel):
 
     @api.depends("period")
     def _compute_dates(self):
-        today = fields.Date.context_today(self)
+        rules = self.env["customer.rating.rules"]
+        today = rules._today()
         for wizard in self:
             if wizard.period == "custom" and wizard.date_from and wizard.date_to:
                 # a custom period keeps the dates the user typed
                 wizard.date_from, wizard.date_to = wizard.date_from, wizard.date_to
             else:
                 period = "this_month" if wizard.period == "custom" else wizard.period
-                wizard.date_from, wizard.date_to = self._period_dates(period, today)
-
-    @api.model
-    def _period_dates(self, period, today):
-        """First and last day of a preset period."""
-        month_start = today.replace(day=1)
-        if period == "this_month":
-            return month_start, today
-        if period == "last_month":
-            return month_start - relativedelta(months=1), month_start - timedelta(
-                days=1
-            )
-        if period == "last_quarter":
-            quarter_start = month_start - relativedelta(months=(today.month - 1) % 3)
-            return quarter_start - relativedelta(months=3), quarter_start - timedelta(
-                days=1
-            )
-        return today - relativedelta(years=1) + timedelta(days=1), today
+                wizard.date_from, wizard.date_to = rules._period_dates(period, today)
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
@@ -152,32 +131,23 @@ class CustomerRatingWizard(models.TransientModel):
                 self.env._("Top must be a positive number, or 0 for all.")
             )
 
-    def _effective_companies(self):
-        """The chosen branches the user works in now: raw SQL skips record
-        rules, so the company filter is applied here. (`_origin`: the card
-        runs the gaps report on an unsaved wizard.)"""
-        return self.company_ids._origin & self.env.companies
-
-    def _previous_date_from(self):
-        """Start of the previous period of the same length."""
-        return self.date_from - (self.date_to - self.date_from + timedelta(days=1))
-
-    def _utc_bounds(self):
-        """(start, previous start, end) of the period as naive UTC datetimes:
-        the days are the user's days."""
-        tz = pytz.timezone(self.env.user.tz or "UTC")
-
-        def utc(day):
-            return (
-                tz.localize(datetime.combine(day, time.min))
-                .astimezone(pytz.utc)
-                .replace(tzinfo=None)
-            )
-
-        return (
-            utc(self.date_from),
-            utc(self._previous_date_from()),
-            utc(self.date_to + timedelta(days=1)),
+    def _scope(self):
+        """The report's parameters, as the rules layer gives them to the
+        report builders."""
+        self.ensure_one()
+        return self.env["customer.rating.rules"]._report_scope(
+            self.date_from,
+            self.date_to,
+            company=self.company_id,
+            companies=self.company_ids,
+            teams=self.team_ids,
+            users=self.user_ids,
+            products=self.product_ids,
+            categories=self.categ_ids,
+            measure=self.measure,
+            top=self.top,
+            gap_threshold=self.gap_threshold,
+            wizard_id=self.id,
         )
 
     def _report_model(self):
@@ -189,14 +159,16 @@ class CustomerRatingWizard(models.TransientModel):
     def _compute_report(self):
         """(Re)compute the lines of the chosen report."""
         self.ensure_one()
-        if not self._effective_companies():
+        scope = self._scope()
+        if not scope.companies:
             raise UserError(
                 self.env._(
                     "Choose at least one branch among the companies you are working in."
                 )
             )
         self._report_lines().unlink()
-        self._report_model()._fill(self)
+        self._report_model()._fill(scope)
+        self.invalidate_recordset(["line_ids"])
 
     def _title(self):
         return self.env._(
@@ -228,7 +200,19 @@ class CustomerRatingWizard(models.TransientModel):
         )
 
     def action_export_xlsx(self):
+        """Compute the report and download it as an Excel file, streamed by
+        the controller (`/customer_rating/xlsx/<wizard id>`): nothing is
+        stored, no attachment is left behind."""
         self._compute_report()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/customer_rating/xlsx/{self.id}",
+            "target": "self",
+        }
+
+    def _xlsx_file(self):
+        """(file name, workbook bytes) of the computed lines of this report."""
+        self.ensure_one()
         lines = self._report_lines()
         filename = f"{self.report}_{self.date_from}_{self.date_to}.xlsx"
-        return lines._xlsx_download_action(lines._report_xlsx(self), filename)
+        return filename, lines._report_xlsx(self)

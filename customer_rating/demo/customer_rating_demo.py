@@ -16,7 +16,7 @@ from barcode.ean import EuropeanArticleNumber13
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
-from .customer_rating_callback import OUTCOMES
+from ..models.customer_rating_callback import OUTCOMES
 
 DEMO_TZ = "Europe/Brussels"
 
