@@ -58,6 +58,9 @@
         "demo/customer_rating_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_rating/static/src/activity_model_patch.js",
+        ],
         "web.assets_tests": [
             "customer_rating/static/tests/tours/*.js",
         ],

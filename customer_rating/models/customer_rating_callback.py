@@ -134,6 +134,7 @@ class CustomerRatingCallback(models.Model):
             "name": self.env._("Close Call-back"),
             "res_model": "customer.rating.callback.close",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {"default_callback_ids": self.ids},
         }

@@ -14,14 +14,27 @@ class MailActivity(models.Model):
             .search([("activity_id", "in", self.ids), ("state", "=", "open")])
         )
 
+    def action_customer_rating_close(self, feedback=False):
+        """What *Mark Done* does on a call-back's activity (see
+        static/src/activity_model_patch.js): the dialog asking for the
+        call-back's outcome and churn reason, with what the user typed as
+        its feedback. False for any other activity, which Odoo marks done."""
+        callbacks = self._open_call_backs()
+        if not callbacks:
+            return False
+        action = callbacks.with_user(self.env.user).action_close()
+        action["context"]["default_feedback"] = feedback
+        return action
+
     def _action_done(self, feedback=False, attachment_ids=None):
-        """A call-back is closed with its outcome (Close Call-back), which
-        marks its activity done; Mark Done alone would lose the outcome."""
+        """A call-back is closed with its outcome (the dialog that Mark Done
+        opens), which marks its activity done; done alone, it would lose the
+        outcome."""
         if self._open_call_backs():
             raise UserError(
                 self.env._(
-                    "Close a call-back with Customer Rating > Customers > "
-                    "Call-backs > Close, which asks for its outcome."
+                    "A call-back is closed with its outcome: use Mark Done on "
+                    "the activity, or Close on the call-back."
                 )
             )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

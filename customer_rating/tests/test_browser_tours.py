@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -48,3 +48,61 @@ class TestBrowserTours(HttpCase):
         self.assertEqual(bonus_card.blocked_reason, "lost")
         self.assertEqual(bonus_card.replaced_by_id.partner_id, customer)
         self.assertEqual(bonus_card.replaced_by_id.points, 80.0)
+
+    def test_salesperson_closes_a_call_back(self):
+        """A salesperson who sees her own documents only, in one branch,
+        closes her call-back from the customer's chatter with an outcome and
+        a churn reason, then sees only her customer in the rating."""
+        seller = new_test_user(
+            self.env,
+            login="cr_tour_seller",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.env.company.id,
+            company_ids=self.env.company.ids,
+        )
+        product = self.env["product.product"].create(
+            {"name": "CR Tour Product", "list_price": 50.0, "taxes_id": False}
+        )
+        regular, other = self.env["res.partner"].create(
+            [
+                {"name": "CR Tour Regular", "user_id": seller.id},
+                {"name": "CR Tour Other"},
+            ]
+        )
+        for customer, user in ((regular, seller), (other, self.env.user)):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": user.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+            order.action_confirm()
+        reason = self.env["customer.rating.churn.reason"].create(
+            {"name": "CR Tour Reason", "outcome": "price"}
+        )
+        activity = regular.activity_schedule(
+            "customer_rating.mail_activity_type_call_back",
+            user_id=seller.id,
+            note="Last purchase today",
+        )
+        callback = self.env["customer.rating.callback"].create(
+            {
+                "partner_id": regular.id,
+                "company_id": self.env.company.id,
+                "user_id": seller.id,
+                "activity_id": activity.id,
+            }
+        )
+
+        self.start_tour(
+            f"/odoo/res.partner/{regular.id}",
+            "customer_rating_call_back_tour",
+            login=seller.login,
+        )
+
+        self.assertEqual(callback.state, "done")
+        self.assertEqual(callback.outcome, "price")
+        self.assertEqual(callback.reason_id, reason)
+        self.assertEqual(callback.feedback, "Moved to a cheaper shop nearby")
+        self.assertFalse(activity.exists())

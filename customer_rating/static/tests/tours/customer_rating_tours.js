@@ -166,3 +166,69 @@ tours.add("customer_rating_card_tour", {
         },
     ],
 });
+
+tours.add("customer_rating_call_back_tour", {
+    steps: () => [
+        {
+            content: "The call-back in the customer's chatter: Mark Done",
+            trigger: '.o-mail-Activity:contains("Call back") .o-mail-Activity-markDone',
+            run: "click",
+        },
+        {
+            content: "Say how the call went",
+            trigger: ".o-mail-ActivityMarkAsDone textarea",
+            run: "edit Moved to a cheaper shop nearby",
+        },
+        {
+            trigger: '.o-mail-ActivityMarkAsDone button[aria-label="Done"]',
+            run: "click",
+        },
+        {
+            content: "The call-back asks for its outcome",
+            trigger: '.modal .o_field_widget[name="outcome"] input[data-value="price"]',
+            run: "click",
+        },
+        {
+            content: "and a churn reason",
+            trigger: '.modal .o_field_widget[name="reason_id"] input',
+            run: "edit CR Tour Reason",
+        },
+        {
+            trigger: '.o-autocomplete--dropdown-item:contains("CR Tour Reason")',
+            run: "click",
+        },
+        {
+            content: "What was typed is the call-back's feedback",
+            trigger:
+                '.modal .o_field_widget[name="feedback"] textarea:value("Moved to a cheaper shop nearby")',
+        },
+        {
+            trigger: '.modal footer button[name="action_close"]',
+            run: "click",
+        },
+        {
+            content: "The call-back is done",
+            trigger: 'body:not(:has(.modal)) .o-mail-Chatter:not(:has(.o-mail-Activity))',
+        },
+        {
+            content: "The salesperson's rating",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            run: "click",
+        },
+        {
+            trigger: '.modal footer button[name="action_open"]',
+            run: "click",
+        },
+        {
+            content: "Her customer, and nobody else's",
+            trigger: '.o_list_view .o_data_row:contains("CR Tour Regular")',
+        },
+        {
+            trigger: '.o_list_view:not(:has(.o_data_row:contains("CR Tour Other")))',
+        },
+    ],
+});
