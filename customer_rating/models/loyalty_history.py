@@ -77,7 +77,6 @@ class LoyaltyHistory(models.Model):
     )
     reversed_lot_id = fields.Many2one(
         "loyalty.history",
-        "Reversed Lot",
         readonly=True,
         index="btree_not_null",
         help="The lot of the order that this reversal takes its points from.",

@@ -32,7 +32,9 @@ class SaleOrderLine(models.Model):
     def _bonus_confirmed_orders(self):
         """The confirmed orders of these lines that pay with a bonus card."""
         bonus_lines = self.filtered(
-            lambda line: line.coupon_id.program_id.is_customer_bonus
-            and line.order_id.state == "sale"
+            lambda line: (
+                line.coupon_id.program_id.is_customer_bonus
+                and line.order_id.state == "sale"
+            )
         )
         return bonus_lines.order_id

@@ -135,8 +135,8 @@ class TestBonusIntegrity(BonusCommon):
 
     def test_5_reward_after_a_replacement_is_paid(self):
         self._confirmed(self.buyer, 3)
-        new = self._replace(self._card())
         order = self._confirmed(self.buyer, 1)
+        new = self._replace(self._card())
         self.assertEqual(new.points, 400.0)
         self._claim(order, new)
         self.assertEqual(new.points, 300.0)
