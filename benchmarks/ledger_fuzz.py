@@ -45,7 +45,10 @@ def main():
         started = time.perf_counter()
         fuzz = fuzz_class(env, seed=args.seed)
         try:
-            done, refused = fuzz.run(args.ops)
+            for played in range(0, args.ops, 1000):
+                done, refused = fuzz.run(min(1000, args.ops - played))
+                seconds = time.perf_counter() - started
+                print(f"  {played + 1000:,} operations: {seconds:.0f} s", flush=True)
         finally:
             seconds = time.perf_counter() - started
             cards = fuzz.cards()
