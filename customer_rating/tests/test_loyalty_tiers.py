@@ -147,14 +147,21 @@ class TestLoyaltyTiers(BonusCommon):
 
     def test_branch_sells_to_a_retiered_customer(self):
         self.env["customer.rating.tier"]._retier(self.company)
+        # A salesperson working in the branch; Odoo applies the main
+        # company's loyalty programs there too, so they may read its records.
         salesman = new_test_user(
             self.env,
             login="cr_tier_branch_salesman",
             groups="sales_team.group_sale_salesman",
             company_id=self.branch.id,
-            company_ids=[Command.set(self.branch.ids)],
+            company_ids=[Command.set((self.branch | self.company).ids)],
         )
-        with Form(self.env["sale.order"].with_user(salesman)) as form:
+        orders = (
+            self.env["sale.order"]
+            .with_user(salesman)
+            .with_context(allowed_company_ids=(self.branch | self.company).ids)
+        )
+        with Form(orders) as form:
             form.partner_id = self.at_gold
             self.assertEqual(form.pricelist_id, self.gold.pricelist_id)
             with form.order_line.new() as line:
