@@ -56,7 +56,9 @@ def main():
             written_off = sum(cards.history_ids.mapped("points_written_off"))
             cr.rollback()
     print(f"{args.ops:,} operations (seed {args.seed}) in {seconds:.0f} s")
-    print(f"  {len(cards)} cards, {lines:,} ledger lines, {written_off:.2f} written off")
+    print(
+        f"  {len(cards)} cards, {lines:,} ledger lines, {written_off:.2f} written off"
+    )
     for name in sorted(set(done) | set(refused)):
         print(f"  {name:<26} {done[name]:6} played {refused[name]:6} refused")
     print("invariant held after every operation")
