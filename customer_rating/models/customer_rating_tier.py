@@ -41,9 +41,10 @@ class CustomerRatingTier(models.Model):
     pricelist_id = fields.Many2one(
         "product.pricelist",
         "Price List",
-        check_company=True,
+        domain=[("company_id", "=", False)],
         help="Given to the customers of this tier, in the company and its "
-        "branches, unless their price list is pinned.",
+        "branches, unless their price list is pinned. A shared price list (no "
+        "company), so that every branch can sell with it.",
     )
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
 
@@ -70,6 +71,28 @@ class CustomerRatingTier(models.Model):
                         tier.company_id.root_id.name,
                     )
                 )
+
+    @api.constrains("pricelist_id")
+    def _check_pricelist_shared(self):
+        """Odoo lets an order use a price list of its own company or of no
+        company, never one of the parent company: a tier's price list,
+        given in every branch, has no company."""
+        for tier in self.filtered("pricelist_id.company_id"):
+            raise ValidationError(
+                _(
+                    "The price list of tier %(tier)s is given in every branch: "
+                    "remove its company (%(company)s) so that all can use it.",
+                    tier=tier.name,
+                    company=tier.pricelist_id.company_id.name,
+                )
+            )
+
+    @api.model
+    def _share_tier_pricelists(self):
+        """Remove the company of the tiers' price lists (set by earlier
+        versions), which branches could not use."""
+        tiers = self.with_context(active_test=False).search([])
+        tiers.pricelist_id.filtered("company_id").write({"company_id": False})
 
     def _compute_partner_count(self):
         counts = {}

@@ -98,11 +98,38 @@ class LoyaltyCard(models.Model):
         for card in self:
             card.replaces_id = by_replacement.get(card, False)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        cards = super().create(vals_list)
+        opening = cards.filtered(lambda card: card.is_customer_bonus and card.points)
+        # A bonus card's balance is its ledger: an opening balance is a line.
+        self.env["loyalty.history"].sudo().create(
+            [
+                {
+                    "card_id": card.id,
+                    "bonus_move_type": "adjust",
+                    "issued": card.points,
+                    "description": self.env._("Opening balance"),
+                }
+                for card in opening
+            ]
+        )
+        return cards
+
     def write(self, vals):
         if "partner_id" in vals and self.filtered("is_blocked"):
             raise UserError(
                 self.env._("A blocked instrument cannot be assigned to anyone.")
             )
+        bonus_cards = self.filtered("is_customer_bonus")
+        if "points" in vals and bonus_cards:
+            # The ledger decides the balance of bonus cards: Odoo's own moves
+            # of points (sale_loyalty, Update Balance) write their ledger
+            # lines, which set it.
+            other_vals = {key: value for key, value in vals.items() if key != "points"}
+            if other_vals:
+                super(LoyaltyCard, bonus_cards).write(other_vals)
+            return super(LoyaltyCard, self - bonus_cards).write(vals)
         return super().write(vals)
 
     def action_replace(self):
@@ -118,13 +145,17 @@ class LoyaltyCard(models.Model):
 
     def _replace_by(self, new_card, reason):
         """Block this instrument and move its balance to `new_card` with a
-        ledger line on each: the points keep their expiration dates."""
+        ledger line on each: for a bonus card, one line per lot that still
+        has points, with its expiration date (a balance is never negative,
+        so there is never a debt to move)."""
         self.ensure_one()
         (self | new_card)._bonus_lock()
+        if self.is_customer_bonus:
+            self._bonus_recompute()
         balance = self.points
         today = fields.Date.context_today(self)
         history = self.env["loyalty.history"].sudo()
-        if balance:
+        if balance > 0:
             history.create(
                 [
                     {
@@ -152,21 +183,23 @@ class LoyaltyCard(models.Model):
         )
 
     def _transfer_in_values(self, old_card, today):
-        """What `old_card` holds, as lines of this card: one per lot of
-        bonus points still available (with its expiration date), else one
-        line for the balance."""
+        """What `old_card` holds, as lines of this card: for a bonus card,
+        one per lot still holding points (its expiration date kept, and a
+        link to the lot it continues); else one line for the balance."""
         description = self.env._("Replaces %s", old_card.code)
-        lots = old_card.history_ids.filtered("available_issued_points")
-        if not old_card.is_customer_bonus or not lots:
-            lots = [{"issued": old_card.points, "expiration_date": False}]
-        else:
+        if old_card.is_customer_bonus:
             lots = [
                 {
                     "issued": lot.available_issued_points,
                     "expiration_date": lot.expiration_date,
+                    "origin_lot_id": lot.id,
                 }
-                for lot in lots
+                for lot in old_card.history_ids.filtered(
+                    lambda line: line.available_issued_points > 0
+                )
             ]
+        else:
+            lots = [{"issued": old_card.points}]
         return [
             {
                 "card_id": self.id,
@@ -242,8 +275,8 @@ class LoyaltyCard(models.Model):
 
     def _bonus_recompute(self):
         """Set the balance of bonus cards to the sum of their ledger, and
-        what is left of each line's issued points, the points expiring first
-        being used first."""
+        what is left of each lot, then check the ledger's invariant: every
+        path that changes points writes ledger lines, which end here."""
         if not self.ids:
             return
         self.flush_recordset(["points"])
@@ -264,53 +297,123 @@ class LoyaltyCard(models.Model):
                 ids,
             )
         )
-        self.env.cr.execute(self._bonus_available_points_update(ids))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH %(lots)s
+                UPDATE loyalty_history h
+                   SET available_issued_points = COALESCE(lot.available, 0)
+                  FROM line LEFT JOIN lot ON lot.id = line.id
+                 WHERE h.id = line.id
+                   AND h.available_issued_points IS DISTINCT FROM
+                       COALESCE(lot.available, 0)
+                """,
+                lots=self._bonus_lots_query(ids),
+            )
+        )
         self.invalidate_recordset(["points"])
         self.env["loyalty.history"].invalidate_model(["available_issued_points"])
+        self._bonus_check_invariant()
 
     @api.model
-    def _bonus_available_points_update(self, card_ids):
-        """FIFO: the points used (and expired) take the points issued with
-        the closest expiration date first (none: last); within one date, the
-        oldest line first."""
+    def _bonus_lots_query(self, card_ids):
+        """The common table expressions `line` (the ledger of the cards) and
+        `lot` (its lots, with their net points and what is left of them).
+
+        A lot is a line issuing points that is not itself a reversal of a
+        lot; its net points are what it issued plus the reversal lines of
+        `reversed_lot_id` that take from (or give back to) it. Every other
+        point used (redemptions, expiries, transfers, the part of reversals
+        taken from other lots) takes the lots expiring first, the oldest
+        line first within a date (first in, first out)."""
         return SQL(
             """
-            WITH line AS (
-                SELECT id, card_id, expiration_date,
+            line AS (
+                SELECT id, card_id, expiration_date, reversed_lot_id,
                        COALESCE(issued, 0) AS issued, COALESCE(used, 0) AS used
                   FROM loyalty_history WHERE card_id IN %(cards)s
             ), consumed AS (
-                SELECT card_id, SUM(used) AS used FROM line GROUP BY card_id
-            ), bucket AS (
-                SELECT card_id, expiration_date, SUM(issued) AS issued
-                  FROM line GROUP BY card_id, expiration_date
-            ), bucket_left AS (
-                SELECT b.card_id, b.expiration_date,
-                       GREATEST(0, LEAST(b.issued, SUM(b.issued) OVER (
-                           PARTITION BY b.card_id
-                           ORDER BY b.expiration_date NULLS LAST) - c.used))
-                           AS left_points
-                  FROM bucket b JOIN consumed c ON c.card_id = b.card_id
+                SELECT card_id,
+                       SUM(used) + COALESCE(SUM(-issued) FILTER (
+                           WHERE issued < 0 AND reversed_lot_id IS NULL), 0) AS used
+                  FROM line GROUP BY card_id
+            ), lot_net AS (
+                SELECT l.id, l.card_id, l.expiration_date,
+                       l.issued + COALESCE(SUM(r.issued), 0) AS net
+                  FROM line l LEFT JOIN line r ON r.reversed_lot_id = l.id
+                 WHERE l.issued > 0 AND l.reversed_lot_id IS NULL
+                 GROUP BY l.id, l.card_id, l.expiration_date, l.issued
             ), lot AS (
-                SELECT l.id,
-                       GREATEST(0, LEAST(l.issued, bl.left_points - (SUM(l.issued)
-                           OVER (PARTITION BY l.card_id, l.expiration_date
-                                 ORDER BY l.id DESC) - l.issued))) AS available
-                  FROM line l
-                  JOIN bucket_left bl ON bl.card_id = l.card_id
-                   AND bl.expiration_date IS NOT DISTINCT FROM l.expiration_date
-                 WHERE l.issued > 0
+                SELECT n.id, n.card_id, n.net,
+                       ROUND(GREATEST(0, LEAST(n.net, SUM(n.net) OVER (
+                           PARTITION BY n.card_id
+                           ORDER BY n.expiration_date NULLS LAST, n.id)
+                           - COALESCE(c.used, 0)))::numeric, 2)::float8 AS available
+                  FROM lot_net n LEFT JOIN consumed c ON c.card_id = n.card_id
             )
-            UPDATE loyalty_history h
-               SET available_issued_points = ROUND(
-                   COALESCE(lot.available, 0)::numeric, 2)::float8
-              FROM line LEFT JOIN lot ON lot.id = line.id
-             WHERE h.id = line.id
-               AND h.available_issued_points IS DISTINCT FROM
-                   ROUND(COALESCE(lot.available, 0)::numeric, 2)::float8
             """,
             cards=card_ids,
         )
+
+    def _bonus_check_invariant(self):
+        """What always holds for a bonus card, checked in SQL over these
+        cards: its points are the sum of its ledger (issued - used) and are
+        never negative; what is left of its lots adds up to its balance; no
+        lot is negative; a blocked (replaced) card holds nothing. Raise a
+        ValidationError naming the cards that break it."""
+        if not self.ids:
+            return
+        self.flush_recordset(["points", "is_blocked"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH %(lots)s, ledger AS (
+                    SELECT card_id, SUM(issued - used) AS balance
+                      FROM line GROUP BY card_id
+                ), lots AS (
+                    SELECT card_id, SUM(available) AS available,
+                           MIN(net) AS min_net,
+                           BOOL_OR(available > net + 0.005) AS over_net
+                      FROM lot GROUP BY card_id
+                )
+                SELECT c.code, c.points, COALESCE(ledger.balance, 0),
+                       COALESCE(lots.available, 0)
+                  FROM loyalty_card c
+                  JOIN loyalty_program p ON p.id = c.program_id
+                  LEFT JOIN ledger ON ledger.card_id = c.id
+                  LEFT JOIN lots ON lots.card_id = c.id
+                 WHERE c.id IN %(cards)s AND p.is_customer_bonus
+                   AND (ABS(c.points - COALESCE(ledger.balance, 0)) >= 0.005
+                        OR COALESCE(ledger.balance, 0) <= -0.005
+                        OR ABS(COALESCE(lots.available, 0)
+                               - COALESCE(ledger.balance, 0)) >= 0.01
+                        OR COALESCE(lots.min_net, 0) <= -0.005
+                        OR COALESCE(lots.over_net, FALSE)
+                        OR (c.is_blocked
+                            AND ABS(COALESCE(ledger.balance, 0)) >= 0.005))
+                 ORDER BY c.id
+                """,
+                lots=self._bonus_lots_query(tuple(self.ids)),
+                cards=tuple(self.ids),
+            )
+        )
+        if rows:
+            raise ValidationError(
+                self.env._(
+                    "The bonus ledger would break: %s",
+                    "; ".join(
+                        self.env._(
+                            "card %(code)s holds %(points)s points, its ledger "
+                            "%(balance)s, its lots %(lots)s",
+                            code=code,
+                            points=points,
+                            balance=round(balance, 2),
+                            lots=round(lots, 2),
+                        )
+                        for code, points, balance, lots in rows
+                    ),
+                )
+            )
 
     @api.model
     def _cron_expire_bonus_points(self):

@@ -45,6 +45,27 @@ class SaleOrder(models.Model):
                 order.applied_coupon_ids += card
         return super()._update_programs_and_rewards()
 
+    def _update_loyalty_history(self, coupon_id, points):
+        """sale_loyalty edits the order's ledger line when a reward is added
+        to a confirmed order. For a bonus card, check that the card (or the
+        one that replaced it) holds the points instead: the new reward line
+        writes its own ledger line (see `sale.order.line`)."""
+        if not coupon_id.program_id.is_customer_bonus:
+            return super()._update_loyalty_history(coupon_id, points)
+        card = coupon_id._bonus_current()
+        card._bonus_lock()
+        if card.currency_id.compare_amounts(points, card.points) > 0:
+            raise UserError(
+                _(
+                    "Not enough bonus points: the card %(card)s holds "
+                    "%(balance)s points and the reward costs %(cost)s.",
+                    card=card.code,
+                    balance=card.points,
+                    cost=points,
+                )
+            )
+        return None
+
     def _bonus_customer_card(self):
         self.ensure_one()
         program = self.env["loyalty.program"]._bonus_program_for(self.company_id)
@@ -97,9 +118,9 @@ class SaleOrder(models.Model):
             )
             for order in orders:
                 card = cards[order.partner_id.commercial_partner_id]
-                issued = ledger[order, card]["issued"]
+                earned = ledger[order, card]["earned_net"]
                 points = order._bonus_points_earned(program)
-                if float_is_zero(issued, precision_digits=2) and points > 0:
+                if float_is_zero(earned, precision_digits=2) and points > 0:
                     earn_lines.append(order._bonus_ledger_values(card, "earn", points))
         self.env["loyalty.history"].sudo().create(earn_lines)
         self._bonus_sync_ledger()
@@ -197,10 +218,11 @@ class SaleOrder(models.Model):
 
     def _bonus_ledger_values(self, card, move_type, issued=0.0, used=0.0):
         """A ledger line of this order: earned points are dated with the
-        order, reversals when they happen."""
+        order, other lines when they happen."""
         self.ensure_one()
         descriptions = {
             "earn": _("Order %s", self.name),
+            "redeem": _("Reward: order %s", self.name),
             "reversal": _("Reversal: order %s", self.name),
         }
         return {
@@ -217,66 +239,198 @@ class SaleOrder(models.Model):
         }
 
     def _bonus_ledger_totals(self):
-        """Net points issued and used per (order, card) in the bonus ledger,
-        and the points of each order's last earn line. The card is where the
-        points are now: the last replacement of the card they were written
-        on."""
+        """What the ledger holds for each (order, card) of these orders, the
+        card being where the points are now (the last replacement of the
+        card they were written on):
+
+        - earned_net: points earned, less the earned points reversed;
+        - earned / expiration: the points and expiry of the last earn line;
+        - taken / written_off: of the earned points reversed, those taken
+          from the card and those written off; the rest had expired;
+        - redeemed / redeem_written_off: points the order's rewards cost,
+          and what of it was written off;
+        - lots: the order's lots, as they are now on the card;
+        - expired: points of the order's lots that expired."""
         totals = defaultdict(
-            lambda: {"issued": 0.0, "used": 0.0, "earned": 0.0, "expiration": False}
+            lambda: {
+                "earned_net": 0.0,
+                "earned_total": 0.0,
+                "reversed": 0.0,
+                "taken": 0.0,
+                "written_off": 0.0,
+                "redeemed": 0.0,
+                "redeem_written_off": 0.0,
+                "earned": 0.0,
+                "expiration": False,
+                "lots": self.env["loyalty.history"],
+                "expired": 0.0,
+            }
         )
         if not self.ids:
             return totals
         # sudo: the ledger of a card is read whatever the company of its program.
-        history = self.env["loyalty.history"].sudo()
-        domain = [
-            ("order_model", "=", self._name),
-            ("order_id", "in", self.ids),
-            ("card_id.program_id.is_customer_bonus", "=", True),
-        ]
-        for order_id, card, issued, used in history._read_group(
-            domain, ["order_id", "card_id"], ["issued:sum", "used:sum"]
-        ):
-            key = (self.browse(order_id), card.sudo(False)._bonus_current())
-            totals[key]["issued"] += issued
-            totals[key]["used"] += used
-        last_earns = history._read_group(
-            domain + [("bonus_move_type", "=", "earn")], ["order_id"], ["id:max"]
-        )
-        for line in history.browse(line_id for _order, line_id in last_earns):
-            key = (
-                self.browse(line.order_id),
-                line.card_id.sudo(False)._bonus_current(),
+        lines = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [
+                    ("order_model", "=", self._name),
+                    ("order_id", "in", self.ids),
+                    ("card_id.program_id.is_customer_bonus", "=", True),
+                ],
+                order="id",
             )
-            totals[key].update(earned=line.issued, expiration=line.expiration_date)
+        )
+        for line in lines:
+            card = line.card_id._bonus_current()
+            total = totals[self.browse(line.order_id), card.sudo(False)]
+            total.update(line._bonus_order_amounts(total))
+            if line._bonus_is_order_lot():
+                total["lots"] |= line
+        for total in totals.values():
+            total["earned_net"] = total["earned_total"] - total["reversed"]
+            total["lots"], total["expired"] = total["lots"]._bonus_lot_chain()
         return totals
 
     def _bonus_sync_ledger(self):
-        """Write the reversal lines that bring each order's net points on a
-        card to what they should be: nothing for a cancelled order; for a
-        confirmed one, the points of its last confirmation and the points its
-        rewards cost, less the share refunded by posted credit notes."""
-        reversals = []
-        totals = self._bonus_ledger_totals()
-        for (order, card), total in totals.items():
-            target_issued, target_used = 0.0, 0.0
+        """Write the lines that bring each order's points on a card to what
+        they should be: nothing for a cancelled order; for a confirmed one,
+        the points of its last confirmation and the points its rewards cost,
+        less the share refunded by posted credit notes. Points given back
+        come first, then the earned points taken back (see
+        `_bonus_take_back`), then the points of rewards taken again.
+        Running it again writes nothing. The user is told in the order's
+        chatter about points that could not be taken back."""
+        written_off = defaultdict(float)
+        cards = self.env["loyalty.card"]
+        for (order, card), total in self._bonus_ledger_totals().items():
+            cards |= card
+            card.sudo()._bonus_lock()
+            target_earned, target_used = 0.0, 0.0
             if order.state == "sale":
                 goods_ratio, rewards_ratio = order._bonus_refunded_ratios(card)
-                target_issued = total["earned"] * (1 - goods_ratio)
+                target_earned = total["earned"] * (1 - goods_ratio)
                 target_used = order._bonus_redemptions()[card] * (1 - rewards_ratio)
-            delta_issued = float_round(target_issued - total["issued"], 2)
-            delta_used = float_round(target_used - total["used"], 2)
-            if delta_issued or delta_used:
-                values = order._bonus_ledger_values(
-                    card, "reversal", issued=delta_issued, used=delta_used
-                )
-                # A reversal nets the points of the lot it reverses.
-                values["expiration_date"] = total["expiration"]
-                reversals.append(values)
-        self.env["loyalty.history"].sudo().create(reversals)
+            used_delta = float_round(target_used - total["redeemed"], 2)
+            earned_delta = float_round(target_earned - total["earned_net"], 2)
+            if used_delta < 0:
+                order._bonus_give_back_redeemed(card, total, -used_delta)
+            if earned_delta < 0:
+                written_off[order] += order._bonus_take_back(card, total, -earned_delta)
+            elif earned_delta > 0:
+                order._bonus_give_back_earned(card, total, earned_delta)
+            if used_delta > 0:
+                written_off[order] += order._bonus_redeem_again(card, used_delta)
         # Odoo's confirmation and cancellation move the points of the cards
         # whose rewards the orders use; the ledger decides.
-        cards = self.env["loyalty.card"].union(*(card for _o, card in totals))
         cards.sudo()._bonus_recompute()
+        for order, points in written_off.items():
+            if points > 0:
+                order._bonus_warn_written_off(points)
+
+    def _bonus_take_back(self, card, total, points):
+        """Take back `points` this order earned on `card`: first what is
+        still available of the order's own lots, then, of what is not,
+        nothing for the points that expired (they already left the card),
+        then the card's other available points (the lots expiring first),
+        never below zero; what is left was spent and is written off. One
+        reversal line per own lot touched; return the points written off."""
+        self.ensure_one()
+        card = card.sudo()
+        lines, left = [], points
+        for lot in total["lots"].sorted("id", reverse=True):
+            own = min(left, lot.available_issued_points)
+            if own > 0:
+                lines.append({"issued": -own, "reversed_lot_id": lot.id})
+                left = float_round(left - own, 2)
+        absorbed = total["reversed"] - total["taken"] - total["written_off"]
+        expired = max(0.0, min(left, total["expired"] - absorbed))
+        left = float_round(left - expired, 2)
+        balance = card.points - (points - left - expired)
+        other = max(0.0, min(left, balance))
+        written_off = float_round(left - other, 2)
+        first = lines[0] if lines else {}
+        first.update(used=other, points_written_off=written_off)
+        if not lines:
+            lines.append(first)
+        lines[0]["points_reversed"] = points
+        self.env["loyalty.history"].sudo().create(
+            [
+                {
+                    **self._bonus_ledger_values(card, "reversal"),
+                    "reversal_of": "earn",
+                    "expiration_date": total["expiration"],
+                    **line,
+                }
+                for line in lines
+            ]
+        )
+        card._bonus_recompute()
+        return written_off
+
+    def _bonus_give_back_earned(self, card, total, points):
+        """Give back `points` of what was taken back from this order's
+        earnings (a credit note reset to draft): what was written off or had
+        expired costs nothing to give back; the rest comes back as a lot
+        expiring when the order's points do."""
+        self.ensure_one()
+        unwritten = min(points, total["written_off"])
+        absorbed = total["reversed"] - total["taken"] - total["written_off"]
+        unexpired = max(0.0, min(points - unwritten, absorbed))
+        issued = float_round(points - unwritten - unexpired, 2)
+        self.env["loyalty.history"].sudo().create(
+            {
+                **self._bonus_ledger_values(card, "reversal", issued=issued),
+                "reversal_of": "earn",
+                "expiration_date": total["expiration"],
+                "points_reversed": -points,
+                "points_written_off": -unwritten,
+            }
+        )
+
+    def _bonus_give_back_redeemed(self, card, total, points):
+        """Give back `points` that this order's rewards cost (cancelled or
+        refunded rewards): what was written off costs nothing; the rest is a
+        new lot, expiring like points earned today."""
+        self.ensure_one()
+        unwritten = min(points, total["redeem_written_off"])
+        issued = float_round(points - unwritten, 2)
+        self.env["loyalty.history"].sudo().create(
+            {
+                **self._bonus_ledger_values(card, "reversal", issued=issued),
+                "reversal_of": "redeem",
+                "points_written_off": -unwritten,
+            }
+        )
+
+    def _bonus_redeem_again(self, card, points):
+        """The order's rewards cost `points` more (a reward added to the
+        confirmed order, or a refund of a reward reset to draft): used from
+        the card, never below zero, the rest written off. Return the points
+        written off."""
+        self.ensure_one()
+        card = card.sudo()
+        used = max(0.0, min(points, card.points))
+        written_off = float_round(points - used, 2)
+        self.env["loyalty.history"].sudo().create(
+            {
+                **self._bonus_ledger_values(card, "redeem", used=used),
+                "points_written_off": written_off,
+            }
+        )
+        return written_off
+
+    def _bonus_warn_written_off(self, points):
+        """Tell, in the order's chatter, how many points could not be taken
+        back from the customer's card."""
+        self.ensure_one()
+        self._message_log(
+            body=_(
+                "%(points)s bonus points could not be taken back: the customer "
+                "already spent them. They are recorded as written off.",
+                points=points,
+            )
+        )
 
     def _bonus_refunded_ratios(self, card):
         """The share of the order's goods, and of its rewards paid with

@@ -29,6 +29,11 @@ class CustomerRatingBonusLine(models.TransientModel):
     issued = fields.Float(readonly=True, help="Points earned, net of reversals")
     used = fields.Float(readonly=True, help="Points redeemed, net of reversals")
     expired = fields.Float(readonly=True)
+    written_off = fields.Float(
+        readonly=True,
+        help="Points that refunds and cancellations should have taken back "
+        "but the customer had already spent: what the refunds cost.",
+    )
     balance = fields.Float(
         "Net Points",
         readonly=True,
@@ -46,6 +51,7 @@ class CustomerRatingBonusLine(models.TransientModel):
             "issued",
             "used",
             "expired",
+            "written_off",
             "balance",
         ]
 
@@ -54,7 +60,7 @@ class CustomerRatingBonusLine(models.TransientModel):
         return {
             "pivot_row_groupby": ["partner_id"],
             "pivot_column_groupby": ["branch_id"],
-            "pivot_measures": ["issued", "used", "expired", "balance"],
+            "pivot_measures": ["issued", "used", "expired", "written_off", "balance"],
         }
 
     @api.model
@@ -78,6 +84,9 @@ class CustomerRatingBonusLine(models.TransientModel):
             ),
             "expired": SQL(
                 "COALESCE(SUM(h.used) FILTER (WHERE %s AND %s), 0)", in_period, expiry
+            ),
+            "written_off": SQL(
+                "COALESCE(SUM(h.points_written_off) FILTER (WHERE %s), 0)", in_period
             ),
             "balance": SQL(
                 "ROUND(SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0))::numeric, 2)"

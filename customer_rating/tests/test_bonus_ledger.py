@@ -70,9 +70,12 @@ class TestBonusLedger(BonusCommon):
         lines_before = len(self._ledger(card))
         order._action_cancel()
         ledger = self._ledger(card)
-        self.assertEqual(len(ledger), lines_before + 1, "nothing deleted")
-        self.assertEqual(ledger[-1].issued, -195.0)
-        self.assertEqual(ledger[-1].used, -100.0)
+        self.assertEqual(len(ledger), lines_before + 2, "nothing deleted")
+        given_back, taken_back = ledger[-2:]
+        self.assertEqual((given_back.reversal_of, given_back.issued), ("redeem", 100.0))
+        self.assertTrue(given_back.expiration_date, "given back as a dated lot")
+        self.assertEqual((taken_back.reversal_of, taken_back.issued), ("earn", -195.0))
+        self.assertEqual(taken_back.points_reversed, 195.0)
         self.assertEqual(card.points, 1000.0)
         self._assert_balance_is_ledger(card)
 

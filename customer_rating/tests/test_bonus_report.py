@@ -81,14 +81,16 @@ class TestBonusReport(BonusCommon):
 
         sheet = xlsx_sheet(wizard)
         rows = list(sheet.iter_rows(min_row=3, values_only=True))
-        self.assertEqual(rows[0][3:], ("Issued", "Used", "Expired", "Net Points"))
+        self.assertEqual(
+            rows[0][3:], ("Issued", "Used", "Expired", "Written Off", "Net Points")
+        )
         ours = [row for row in rows if row[0] == self.customer.display_name]
         self.assertEqual(
             sorted(row[3:] for row in ours),
-            [(200.0, 0, 0, 200.0), (1000.0, 50.0, 450.0, 1000.0)],
+            [(200.0, 0, 0, 0, 200.0), (1000.0, 50.0, 450.0, 0, 1000.0)],
         )
         lines = self._lines(wizard)
-        fields = ("issued", "used", "expired", "balance")
+        fields = ("issued", "used", "expired", "written_off", "balance")
         for total, field in zip(rows[-1][3:], fields, strict=True):
             self.assertAlmostEqual(total, sum(lines.mapped(field)), places=2)
 

@@ -3,8 +3,9 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import BonusCommon, post_refund
 
@@ -143,3 +144,47 @@ class TestLoyaltyTiers(BonusCommon):
             self.env["customer.rating.tier"].create(
                 {"name": "Branch tier", "company_id": self.branch.id, "threshold": 5}
             )
+
+    def test_branch_sells_to_a_retiered_customer(self):
+        self.env["customer.rating.tier"]._retier(self.company)
+        # A salesperson working in the branch; Odoo applies the main
+        # company's loyalty programs there too, so they may read its records.
+        salesman = new_test_user(
+            self.env,
+            login="cr_tier_branch_salesman",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.branch.id,
+            company_ids=[Command.set((self.branch | self.company).ids)],
+        )
+        orders = (
+            self.env["sale.order"]
+            .with_user(salesman)
+            .with_context(allowed_company_ids=(self.branch | self.company).ids)
+        )
+        with Form(orders) as form:
+            form.partner_id = self.at_gold
+            self.assertEqual(form.pricelist_id, self.gold.pricelist_id)
+            with form.order_line.new() as line:
+                line.product_id = self.product
+                line.product_uom_qty = 2
+        order = form.record
+        order.action_confirm()
+        self.assertEqual(order.company_id, self.branch)
+        self.assertEqual(order.amount_untaxed, 2 * 100.0 * 0.9, "Gold: 10% off")
+
+    def test_tier_price_lists_are_shared(self):
+        self.assertFalse(self.gold.pricelist_id.company_id)
+        with self.assertRaisesRegex(ValidationError, "every branch"):
+            self.gold.pricelist_id.company_id = self.company
+            self.gold.write({"pricelist_id": self.gold.pricelist_id.id})
+
+    def test_upgrade_shares_the_tier_price_lists(self):
+        """Databases of earlier versions have tier price lists of the main
+        company: the upgrade removes it."""
+        self.env.cr.execute(
+            "UPDATE product_pricelist SET company_id = %s WHERE id = %s",
+            (self.company.id, self.silver.pricelist_id.id),
+        )
+        self.silver.pricelist_id.invalidate_recordset(["company_id"])
+        self.env["customer.rating.tier"]._share_tier_pricelists()
+        self.assertFalse(self.silver.pricelist_id.company_id)
