@@ -327,11 +327,15 @@ class ResPartner(models.Model):
         return action
 
     def action_customer_rating_orders(self):
-        """The confirmed orders of this customer (and its contacts)."""
+        """The confirmed orders of this customer (and its contacts) in the
+        last 12 months, the period of the smart button's figure."""
+        rules = self.env["customer.rating.rules"]
+        scope = rules._card_scope()
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [
             ("partner_id", "child_of", self.commercial_partner_id.ids),
             ("state", "=", "sale"),
+            *rules._scope_order_domain(scope, scope.start, scope.end),
         ]
         action["context"] = {}
         return action

@@ -52,6 +52,15 @@ class TestCustomerCard(CustomerRatingCommon):
             orders[1].date_order.date() + timedelta(days=gap),
         )
 
+    def test_last_12_months_button_opens_those_orders(self):
+        old = self._order(self.acme, "2025-06-15 09:00", 1, self.main)
+        recent = self._order(self.acme, "2025-06-16 09:00", 1, self.main)
+        action = self.acme.action_customer_rating_orders()
+        orders = self.env["sale.order"].search(action["domain"])
+        self.assertIn(recent, orders)
+        self.assertNotIn(old, orders)
+        self.assertEqual(orders, self._orders_of(self.acme) - old)
+
     def test_contact_shows_its_company_card(self):
         self.assertEqual(
             self.acme_contact.customer_rating_revenue, self.acme.customer_rating_revenue
