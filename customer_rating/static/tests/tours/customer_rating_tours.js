@@ -77,8 +77,19 @@ tours.add("customer_rating_rating_tour", {
             run: "click",
         },
         {
-            content: "The export closes the dialog without an error",
+            content: "The download is done: the wizard's buttons are back",
+            trigger: '.modal footer button[name="action_open"]:enabled',
+        },
+        {
             trigger: "body:not(:has(.o_error_dialog))",
+        },
+        {
+            content: "Close the wizard",
+            trigger: ".modal-header .btn-close",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
         },
     ],
 });
