@@ -10,6 +10,7 @@
 #                          be reached the project starts its own cluster
 #   CUSTOMER_RATING_STATE  where the project keeps its cluster, config and
 #                          logs (<repo>/.local)
+#   HTTP_PORT              Odoo's HTTP port, also the browser tours' (8069)
 
 set -euo pipefail
 
@@ -127,6 +128,7 @@ db_port = ${PGPORT:-False}
 db_user = ${PGUSER:-False}
 db_password = ${PGPASSWORD:-False}
 http_interface = 127.0.0.1
+http_port = ${HTTP_PORT:-8069}
 list_db = True
 EOF
     echo "$conf"
