@@ -1,4 +1,5 @@
 from . import account_move
+from . import customer_rating_bonus_order
 from . import customer_rating_callback
 from . import customer_rating_churn_reason
 from . import customer_rating_property_holder

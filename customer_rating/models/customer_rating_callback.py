@@ -150,14 +150,20 @@ class CustomerRatingCallback(models.Model):
                 "outcome": outcome,
                 "reason_id": reason.id if reason else False,
                 "feedback": feedback,
-                "order_id": order.id if order else False,
                 "date_closed": fields.Date.context_today(self),
+                **self._came_back_with(order),
             }
         )
         label = dict(OUTCOMES)[outcome]
         for callback in self.filtered("activity_id"):
             text = ": ".join(filter(None, [label, reason and reason.name, feedback]))
             callback.activity_id.action_feedback(feedback=text)
+
+    @api.model
+    def _came_back_with(self, order):
+        """The values that keep the order (of any channel) the customer
+        came back with."""
+        return {"order_id": order.id if order else False}
 
     # ------------------------------------------------------------------
     # The daily cron
@@ -186,8 +192,8 @@ class CustomerRatingCallback(models.Model):
         """The customers at risk today (rows of the retention rule) who have
         no open call-back and no call-back since their last purchase, with
         one query."""
-        for model in ("sale.order", "res.partner", self._name):
-            self.env[model].flush_model()
+        self.env["customer.rating.rules"]._flush_sources()
+        self.flush_model()
         # sudo: the cron schedules a call-back for every customer at risk in
         # the companies its user may access, whoever sold to them; each
         # call-back goes to someone who may read the customer (`_assignees`).

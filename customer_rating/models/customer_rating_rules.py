@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The business rules every report follows, written once.
 
-Each method returns an SQL fragment over the usual aliases: `o` for
-sale_order, `l` for sale_order_line, `am`/`aml` for a credit note and its
-line, and Odoo's `account_currency_table` (joined on the order's company),
-which converts a company's currency into the report currency.
+Each method returns an SQL fragment over the usual aliases: `o` for the
+counted orders of every channel (sales orders, and the channels of bridge
+addons such as the Point of Sale), `l` for their lines, `ret` for their
+returns, `p` for the customer, and Odoo's `account_currency_table` (joined
+on the order's company), which converts a company's currency into the
+report currency.
 """
 
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ WITH retention_orders AS (
            o.team_id, o.date_order, %(revenue)s AS revenue, %(day)s AS day
       %(orders)s
 ), retention_returns AS (
-    SELECT p.commercial_partner_id AS partner_id, am.invoice_date AS day,
+    SELECT p.commercial_partner_id AS partner_id, ret.day,
            %(returned)s AS returned
       %(returns)s
 ), dated AS (
@@ -237,6 +239,30 @@ class CustomerRatingRules(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _source_models(self):
+        """The models the figures are read from, in SQL: their pending
+        writes are flushed first (`_flush_sources`)."""
+        return [
+            "sale.order",
+            "sale.order.line",
+            "res.partner",
+            "account.move",
+            "account.move.line",
+            "product.product",
+            "product.template",
+            "product.pricelist.item",
+            "loyalty.card",
+            "loyalty.history",
+        ]
+
+    @api.model
+    def _flush_sources(self):
+        """Write what the ORM holds of the models the figures are read from
+        before reading them in SQL."""
+        for model in self._source_models():
+            self.env[model].flush_model()
+
+    @api.model
     def _readable(self, model, domain):
         """SQL subquery of the ids of the records of `model` matching
         `domain` that the current user may read: the ORM builds it, with
@@ -308,56 +334,76 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
-    def _orders_from(self, scope, start=None, end=None, domain=()):
-        """FROM and WHERE of the counted orders of `scope` (alias `o`, customer
-        `p`, the currency table joined) dated from `start` to before `end`
-        (naive UTC datetimes, None: no bound), matching `domain` too."""
+    def _order_sources(self, scope, start=None, end=None, domain=()):
+        """The channels whose orders count, as a list of SQL SELECTs of the
+        counted orders of `scope` dated from `start` to before `end` (naive
+        UTC datetimes, None: no bound) and matching `domain` (a domain on the
+        fields the order models share: `partner_id`, `company_id`,
+        `user_id`, `date_order`). Each SELECT gives the columns of
+        `_sale_order_source`, in that order. Sales orders here; bridge
+        addons add their channels (Point of Sale: `customer_rating_pos`)."""
+        return [self._sale_order_source(scope, start, end, domain)]
+
+    @api.model
+    def _sale_order_source(self, scope, start, end, domain):
+        """The counted sales orders, with the columns every channel gives:
+        id, model (of the order), partner_id, company_id, user_id (the
+        salesperson), team_id, date_order, currency_rate (order currency per
+        company currency), amount_untaxed (revenue, order currency), margin
+        (profit, order currency) and pricelist_id."""
         return SQL(
             """
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-              %(currency_join)s
-             WHERE o.id IN (%(orders)s)
+            SELECT so.id, 'sale.order'::varchar AS model, so.partner_id,
+                   so.company_id, so.user_id, so.team_id, so.date_order,
+                   so.currency_rate, so.amount_untaxed, so.margin, so.pricelist_id
+              FROM sale_order so
+             WHERE so.id IN (%s)
             """,
-            currency_join=self._currency_join(scope),
-            orders=self._counted_orders(
+            self._counted_orders(
                 [*self._scope_order_domain(scope, start, end), *domain]
             ),
         )
 
     @api.model
-    def _order_lines_from(self, scope, start, end, joins=None):
-        """FROM and WHERE of the lines that carry an amount (alias `l`, not
-        sections or notes) of the counted orders of `scope` (alias `o`,
-        customer `p`, product `pp` and template `pt`, the currency table and
-        `joins` joined) dated from `start` to before `end`."""
+    def _order_line_sources(self):
+        """The lines of every channel's orders that carry an amount, as a
+        list of SQL SELECTs with the columns of `_sale_order_line_source`.
+        Which of them count is decided by the orders they belong to."""
+        return [self._sale_order_line_source()]
+
+    @api.model
+    def _sale_order_line_source(self):
+        """Sales order lines that carry an amount, with the columns every
+        channel gives: id, model (of the order), order_id, product_id,
+        product_uom_qty, product_uom, price_unit, discount, price_subtotal
+        (order currency) and reward_id (a loyalty reward line)."""
         return SQL(
             """
-              FROM sale_order_line l
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              %(joins)s
-              %(currency_join)s
-             WHERE o.id IN (%(orders)s) AND %(line)s
+            SELECT sl.id, 'sale.order'::varchar AS model, sl.order_id,
+                   sl.product_id, sl.product_uom_qty, sl.product_uom,
+                   sl.price_unit, sl.discount, sl.price_subtotal, sl.reward_id
+              FROM sale_order_line sl
+             WHERE %s
             """,
-            joins=joins or SQL(),
-            currency_join=self._currency_join(scope),
-            orders=self._counted_orders(self._scope_order_domain(scope, start, end)),
-            line=self._counted_line(),
+            self._counted_line(),
         )
 
     @api.model
-    def _returns_from(self, scope, date_from=None, date_to=None, order_domain=()):
-        """FROM and WHERE of the returns (aliases `aml`, `am`, and `l`, `o`,
-        `p` for the order line, order and customer they return, the currency
-        table joined): counted returns of counted orders of `scope` (matching
-        `order_domain` too), dated by their credit note from `date_from` to
-        `date_to` (None: no bound).
+    def _return_sources(self, date_from=None, date_to=None):
+        """The returns of every channel dated from the day `date_from` to
+        the day `date_to` (None: no bound), as a list of SQL SELECTs with the
+        columns of `_credit_note_return_source`. Which of them count is
+        decided by the orders they return (see `_returns_from`)."""
+        return [self._credit_note_return_source(date_from, date_to)]
 
-        What a return is: a credit note line linked to a sales order line,
-        as a return or Odoo's invoicing of a smaller quantity creates."""
+    @api.model
+    def _credit_note_return_source(self, date_from, date_to):
+        """The returns of sales orders: counted credit note lines (see
+        `_counted_returns`), with the columns every channel gives: move_model
+        and move_id (the return's document), day (its date), order_model and
+        order_id (the order it returns), amount (the amount returned, company
+        currency) and cost (the cost of the returned quantity, company
+        currency)."""
         domain = []
         if date_from:
             domain.append(("move_id.invoice_date", ">=", date_from))
@@ -365,20 +411,106 @@ class CustomerRatingRules(models.AbstractModel):
             domain.append(("move_id.invoice_date", "<=", date_to))
         return SQL(
             """
+            SELECT 'account.move'::varchar AS move_model, am.id AS move_id,
+                   am.invoice_date AS day, 'sale.order'::varchar AS order_model,
+                   sl.order_id, aml.balance::float8 AS amount,
+                   (sl.purchase_price * aml.quantity)::float8
+                   / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0
+                     ELSE so.currency_rate::float8 END AS cost
               FROM account_move_line aml
               JOIN account_move am ON am.id = aml.move_id
               JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-              JOIN sale_order_line l ON l.id = rel.order_line_id
-              JOIN sale_order o ON o.id = l.order_id
+              JOIN sale_order_line sl ON sl.id = rel.order_line_id
+              JOIN sale_order so ON so.id = sl.order_id
+             WHERE aml.id IN (%s)
+            """,
+            self._counted_returns(domain),
+        )
+
+    @api.model
+    def _ledger_order_sources(self):
+        """The orders of every channel that the user may read, in any state
+        (the bonus points of an order count with it, a cancelled order's
+        reversal too), as a list of SQL SELECTs of model, id and
+        company_id."""
+        return [
+            SQL(
+                "SELECT 'sale.order'::varchar AS model, id, company_id"
+                " FROM sale_order WHERE id IN (%s)",
+                self._readable("sale.order", []),
+            )
+        ]
+
+    @api.model
+    def _union(self, sources):
+        """One SQL SELECT of all `sources`."""
+        return SQL(" UNION ALL ").join(sources)
+
+    @api.model
+    def _orders_from(self, scope, start=None, end=None, domain=()):
+        """FROM and WHERE of the counted orders of every channel of `scope`
+        (alias `o`, with the columns of `_sale_order_source`; customer `p`,
+        the currency table joined) dated from `start` to before `end` (naive
+        UTC datetimes, None: no bound), matching `domain` too."""
+        return SQL(
+            """
+              FROM (%(orders)s) o
               JOIN res_partner p ON p.id = o.partner_id
               %(currency_join)s
-             WHERE aml.id IN (%(returns)s) AND o.id IN (%(orders)s)
+             WHERE TRUE
             """,
+            orders=self._union(self._order_sources(scope, start, end, domain)),
             currency_join=self._currency_join(scope),
-            returns=self._counted_returns(domain),
-            orders=self._counted_orders(
-                [*self._scope_order_domain(scope), *order_domain]
-            ),
+        )
+
+    @api.model
+    def _order_lines_from(self, scope, start, end, joins=None):
+        """FROM and WHERE of the lines that carry an amount (alias `l`, with
+        the columns of `_sale_order_line_source`) of the counted orders of
+        `scope` (alias `o`, customer `p`, product `pp` and template `pt`, the
+        currency table and `joins` joined) dated from `start` to before
+        `end`."""
+        return SQL(
+            """
+              FROM (%(lines)s) l
+              JOIN (%(orders)s) o ON o.model = l.model AND o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              %(joins)s
+              %(currency_join)s
+             WHERE TRUE
+            """,
+            lines=self._union(self._order_line_sources()),
+            orders=self._union(self._order_sources(scope, start, end)),
+            joins=joins or SQL(),
+            currency_join=self._currency_join(scope),
+        )
+
+    @api.model
+    def _returns_from(self, scope, date_from=None, date_to=None, order_domain=()):
+        """FROM and WHERE of the returns (alias `ret`, with the columns of
+        `_credit_note_return_source`; `o` and `p` for the order and customer
+        they return, the currency table joined): the counted returns of every
+        channel, of counted orders of `scope` (matching `order_domain` too),
+        dated from the day `date_from` to the day `date_to` (None: no
+        bound).
+
+        What a return is: a credit note line linked to a sales order line,
+        as a return or Odoo's invoicing of a smaller quantity creates (and,
+        with bridge addons, their channels' refunds)."""
+        return SQL(
+            """
+              FROM (%(returns)s) ret
+              JOIN (%(orders)s) o
+                ON o.model = ret.order_model AND o.id = ret.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              %(currency_join)s
+             WHERE TRUE
+            """,
+            returns=self._union(self._return_sources(date_from, date_to)),
+            orders=self._union(self._order_sources(scope, domain=order_domain)),
+            currency_join=self._currency_join(scope),
         )
 
     @api.model
@@ -418,20 +550,17 @@ class CustomerRatingRules(models.AbstractModel):
 
     @api.model
     def _returned_amount(self):
-        """A return is a posted credit note line linked to a sales order line
-        (alias `aml`): its untaxed amount in company currency, converted."""
-        return SQL(
-            "aml.balance::float8 * COALESCE(account_currency_table.rate, 1.0)::float8"
-        )
+        """The amount of a return (alias `ret`, see `_returns_from`): its
+        untaxed amount in company currency, converted."""
+        return SQL("ret.amount * COALESCE(account_currency_table.rate, 1.0)::float8")
 
     @api.model
     def _returned_profit(self):
         """The profit a return takes back: its amount minus the cost of the
-        returned quantity (the order line's cost, in order currency)."""
+        returned quantity."""
         return SQL(
-            "%s - %s",
-            self._returned_amount(),
-            self._to_report_currency(SQL("l.purchase_price * aml.quantity")),
+            "(ret.amount - ret.cost)"
+            " * COALESCE(account_currency_table.rate, 1.0)::float8"
         )
 
     @api.model

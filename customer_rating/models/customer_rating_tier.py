@@ -226,8 +226,7 @@ class CustomerRatingTier(models.Model):
             *rules._last_12_months(rules._today()), company=company, companies=family
         )
         profit = company.customer_rating_tier_basis == "profit"
-        for model in ("sale.order", "account.move", "account.move.line", "res.partner"):
-            self.env[model].flush_model()
+        rules._flush_sources()
         rows = self.env.execute_query(
             SQL(
                 """

@@ -22,8 +22,8 @@ WITH orders AS (
            %(revenue)s AS revenue, %(profit)s AS profit
       %(orders)s
 ), returns AS (
-    SELECT p.commercial_partner_id AS partner_id, am.id AS move_id,
-           am.invoice_date AS day, %(returned)s AS amount,
+    SELECT p.commercial_partner_id AS partner_id,
+           (ret.move_model, ret.move_id) AS move, ret.day, %(returned)s AS amount,
            %(returned_profit)s AS profit
       %(returns)s
 ), sales AS (
@@ -48,7 +48,7 @@ WITH orders AS (
      WHERE gap IS NOT NULL
      GROUP BY partner_id
 ), returned AS (
-    SELECT partner_id, COUNT(DISTINCT move_id) AS return_count,
+    SELECT partner_id, COUNT(DISTINCT move) AS return_count,
            SUM(amount) AS return_amount,
            SUM(amount) FILTER (WHERE day >= %(since)s) AS return_amount_12m,
            SUM(profit) AS return_profit,
@@ -260,9 +260,8 @@ class ResPartner(models.Model):
         are those the user may read in the companies they work in."""
         if not partners:
             return {}
-        for model in ("sale.order", "res.partner", "account.move", "account.move.line"):
-            self.env[model].flush_model()
         rules = self.env["customer.rating.rules"]
+        rules._flush_sources()
         scope = rules._card_scope()
         customers = [("partner_id.commercial_partner_id", "in", partners.ids)]
         receivables = rules._readable(

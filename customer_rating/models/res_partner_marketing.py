@@ -36,6 +36,13 @@ class ResPartner(models.Model):
         "Marketing Instruments",
         context={"active_test": False},
     )
+    customer_rating_instrument_code = fields.Char(
+        "Card or Coupon Code",
+        compute="_compute_customer_rating_instrument_code",
+        search="_search_customer_rating_instrument_code",
+        help="Find a customer by the code of one of their current marketing "
+        "instruments (typed or scanned).",
+    )
 
     @api.constrains("customer_rating_referred_by_id")
     def _check_customer_rating_referrer(self):
@@ -45,6 +52,19 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     self.env._("A customer cannot be referred by themselves.")
                 )
+
+    def _compute_customer_rating_instrument_code(self):
+        self.customer_rating_instrument_code = False
+
+    def _search_customer_rating_instrument_code(self, operator, value):
+        """Customers holding a current (not blocked) instrument whose code
+        matches: a lost card that was replaced finds no one."""
+        cards = self.env["loyalty.card"]._search(
+            [("code", operator, value), ("is_blocked", "=", False)]
+        )
+        return [
+            ("id", "in", cards.subselect(SQL.identifier(cards.table, "partner_id")))
+        ]
 
     def _commercial_fields(self):
         return [

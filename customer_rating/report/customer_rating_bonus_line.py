@@ -99,19 +99,20 @@ class CustomerRatingBonusLine(models.TransientModel):
               JOIN loyalty_program program ON program.id = card.program_id
               JOIN res_partner p ON p.id = card.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              LEFT JOIN sale_order o
-                     ON h.order_model = 'sale.order' AND o.id = h.order_id
+              LEFT JOIN (%(orders)s) o
+                     ON o.model = h.order_model AND o.id = h.order_id
               LEFT JOIN loyalty_history lot ON lot.id = h.expired_lot_id
-              LEFT JOIN sale_order lot_order
-                     ON lot.order_model = 'sale.order' AND lot_order.id = lot.order_id
+              LEFT JOIN (%(orders)s) lot_order
+                     ON lot_order.model = lot.order_model
+                    AND lot_order.id = lot.order_id
              CROSS JOIN LATERAL (
                    SELECT COALESCE(o.company_id, lot_order.company_id,
                                    program.company_id) AS id) branch
              WHERE program.is_customer_bonus AND h.date <= %(date_to)s
                AND branch.id IN %(companies)s
-               AND CASE WHEN COALESCE(o.id, lot_order.id) IS NULL
+               AND CASE WHEN h.order_id IS NULL AND lot.order_id IS NULL
                         THEN card.id IN (%(cards)s)
-                        ELSE COALESCE(o.id, lot_order.id) IN (%(orders)s) END
+                        ELSE COALESCE(o.id, lot_order.id) IS NOT NULL END
              GROUP BY p.commercial_partner_id, branch.id
             HAVING bool_or(%(in_period)s)
                 OR SUM(COALESCE(h.issued, 0) - COALESCE(h.used, 0)) <> 0
@@ -123,7 +124,7 @@ class CustomerRatingBonusLine(models.TransientModel):
             # (any state: a cancelled order's reversal goes with its points);
             # the others (expiry of points without an order, adjustments)
             # when they may read the card
-            orders=rules._readable("sale.order", []),
+            orders=rules._union(rules._ledger_order_sources()),
             cards=rules._readable("loyalty.card", []),
         )
         return self._insert({}, values, from_clause)

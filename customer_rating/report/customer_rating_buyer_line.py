@@ -55,7 +55,7 @@ class CustomerRatingBuyerLine(models.TransientModel):
                 "SUM(l.product_uom_qty / line_uom.factor * product_uom.factor)"
             ),
             "amount": SQL("SUM(%s)", rules._line_revenue()),
-            "order_count": SQL("COUNT(DISTINCT o.id)"),
+            "order_count": SQL("COUNT(DISTINCT (o.model, o.id))"),
             "last_purchase": SQL("MAX(o.date_order)"),
         }
         from_clause = SQL(

@@ -70,8 +70,7 @@ class CustomerRatingGapLine(models.TransientModel):
         if not partners:
             return {}
         scope = self.env["customer.rating.rules"]._card_scope()
-        for model in self._report_sources:
-            self.env[model].flush_model()
+        self.env["customer.rating.rules"]._flush_sources()
         rows = self.env.execute_query(
             SQL(
                 """

@@ -239,7 +239,7 @@ class CustomerRatingLine(models.TransientModel):
     def _returns_per_customer_query(self, scope, rules):
         """Returns of the period and of the previous one, one row per
         customer, in the columns of `_sales_per_customer_query`."""
-        current = SQL("am.invoice_date >= %s", scope.date_from)
+        current = SQL("ret.day >= %s", scope.date_from)
         amount, profit = rules._returned_amount(), rules._returned_profit()
         return SQL(
             """

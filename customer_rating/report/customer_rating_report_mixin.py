@@ -18,18 +18,9 @@ class CustomerRatingReportMixin(models.AbstractModel):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
 
-    # The models the reports read, flushed before every query.
-    _report_sources = (
-        "sale.order",
-        "sale.order.line",
-        "res.partner",
-        "account.move",
-        "account.move.line",
-        "product.product",
-        "product.template",
-        "product.pricelist.item",
-        "loyalty.card",
-    )
+    # The models a report reads besides those of the order set (see
+    # `customer.rating.rules._source_models`), flushed before its query.
+    _report_sources = ()
 
     @api.model
     def _query(self, scope):
@@ -52,6 +43,7 @@ class CustomerRatingReportMixin(models.AbstractModel):
     @api.model
     def _fill(self, scope):
         """Compute the lines of the report of `scope` with one query."""
+        self.env["customer.rating.rules"]._flush_sources()
         for model in self._report_sources:
             self.env[model].flush_model()
         # JIT compiling this one-off query costs more than it saves, and the
