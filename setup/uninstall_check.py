@@ -1,17 +1,27 @@
-# Fed to `odoo shell` by setup/test (which provides `env`): uninstalls
-# customer_rating and checks that nothing of it is left behind while the
-# sales data stays.
-orders_before = env["sale.order"].search_count([])
-env["ir.module.module"].search(
-    [("name", "=", "customer_rating")]
-).button_immediate_uninstall()
-env = env(context={})  # a new environment on the reloaded registry
-state = env["ir.module.module"].search([("name", "=", "customer_rating")]).state
-xml_ids_left = env["ir.model.data"].search_count([("module", "=", "customer_rating")])
-orders_after = env["sale.order"].search_count([])
-if state != "uninstalled" or xml_ids_left or orders_after != orders_before:
-    raise SystemExit(
-        f"uninstall left state={state}, {xml_ids_left} xml ids, "
-        f"{orders_after} of {orders_before} sales orders"
-    )
-print(f"customer_rating uninstalled cleanly, {orders_after} sales orders kept")
+# Fed to `odoo shell` by setup/test (which provides `env`): uninstalls the
+# Point of Sale bridge, then customer_rating, and checks after each that
+# nothing of the addon is left behind while the sales and counter data stay.
+
+
+def counts(env):
+    return env["sale.order"].search_count([]), env["pos.order"].search_count([])
+
+
+def uninstall(env, name):
+    before = counts(env)
+    env["ir.module.module"].search([("name", "=", name)]).button_immediate_uninstall()
+    env = env(context={})  # a new environment on the reloaded registry
+    state = env["ir.module.module"].search([("name", "=", name)]).state
+    xml_ids_left = env["ir.model.data"].search_count([("module", "=", name)])
+    after = counts(env)
+    if state != "uninstalled" or xml_ids_left or after != before:
+        raise SystemExit(
+            f"uninstalling {name} left state={state}, {xml_ids_left} xml ids, "
+            f"(sales orders, POS orders) {after} of {before}"
+        )
+    print(f"{name} uninstalled cleanly, (sales orders, POS orders) {after} kept")
+    return env
+
+
+env = uninstall(env, "customer_rating_pos")
+uninstall(env, "customer_rating")

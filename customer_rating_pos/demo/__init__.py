@@ -1,0 +1,1 @@
+from . import customer_rating_pos_demo

@@ -1,0 +1,3 @@
+from . import customer_rating_callback
+from . import customer_rating_rules
+from . import pos_order
