@@ -59,7 +59,7 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "customer_rating/static/src/activity_model_patch.js",
+            "customer_rating/static/src/activity_model_patch.esm.js",
         ],
         "web.assets_tests": [
             "customer_rating/static/tests/tours/*.js",
