@@ -77,5 +77,4 @@
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "application": True,
-    "installable": True,
 }
