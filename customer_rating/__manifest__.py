@@ -7,7 +7,9 @@
     "version": "18.0.1.1.0",
     "category": "Sales/Customer Rating",
     "author": "customer_rating contributors",
+    "website": "https://github.com/customer-rating/customer_rating",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": [
         "contacts",
         "mail",
@@ -59,14 +61,20 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "customer_rating/static/src/activity_model_patch.js",
+            "customer_rating/static/src/activity_model_patch.esm.js",
         ],
         "web.assets_tests": [
             "customer_rating/static/tests/tours/*.js",
         ],
     },
+    "images": [
+        "static/description/screenshot_rating.png",
+        "static/description/screenshot_branches_pivot.png",
+        "static/description/screenshot_customer_card.png",
+        "static/description/screenshot_bonus_ledger.png",
+        "static/description/screenshot_callback.png",
+    ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "application": True,
-    "installable": True,
 }

@@ -168,18 +168,26 @@ class LoyaltyHistory(models.Model):
             )
         vals["card_id"] = card._bonus_current().id
 
-    def unlink(self):
-        """Bonus ledger lines are kept: Odoo's cancellation of an order
-        deletes the order's loyalty history, ours is reversed instead."""
-        bonus_lines = self.filtered("is_customer_bonus")
-        if bonus_lines and not self.env.context.get("customer_rating_keep_ledger"):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_customer_bonus(self):
+        """Bonus ledger lines are never deleted: a balance is corrected with
+        a new line."""
+        if self.filtered("is_customer_bonus"):
             raise UserError(
                 _(
                     "The bonus ledger keeps every line; "
                     "correct a balance with a new line instead."
                 )
             )
-        return super(LoyaltyHistory, self - bonus_lines).unlink()
+
+    def unlink(self):
+        """Odoo's cancellation of an order deletes the order's loyalty history
+        (sale.order._action_cancel, customer_rating_keep_ledger): the bonus
+        ledger lines stay, the cancellation writes their reversal instead."""
+        records = self
+        if self.env.context.get("customer_rating_keep_ledger"):
+            records -= self.filtered("is_customer_bonus")
+        return super(LoyaltyHistory, records).unlink()
 
     @api.model
     def _set_bonus_defaults(self, vals, program):

@@ -16,7 +16,7 @@ class MailActivity(models.Model):
 
     def action_customer_rating_close(self, feedback=False):
         """What *Mark Done* does on a call-back's activity (see
-        static/src/activity_model_patch.js): the dialog asking for the
+        static/src/activity_model_patch.esm.js): the dialog asking for the
         call-back's outcome and churn reason, with what the user typed as
         its feedback. False for any other activity, which Odoo marks done."""
         callbacks = self._open_call_backs()

@@ -141,7 +141,7 @@ class TestRetentionReports(RetentionCommon):
             Counter(lines.mapped("outcome")), Counter({"price": 1, "moved": 1})
         )
         self.assertEqual(
-            lines.filtered(lambda l: l.outcome == "price").reason_id, reason
+            lines.filtered(lambda ln: ln.outcome == "price").reason_id, reason
         )
         self.assertEqual(sum(lines.mapped("callback_count")), 2)
         groups = dict(
@@ -177,7 +177,7 @@ class TestRetentionReports(RetentionCommon):
                 expected_revenue[key] += order.amount_untaxed
         wizard = self._run("visits")
         lines = wizard._report_lines()
-        cells = {(l.branch_id, l.weekday, l.hour): l for l in lines}
+        cells = {(ln.branch_id, ln.weekday, ln.hour): ln for ln in lines}
         self.assertEqual(set(cells), set(expected_count))
         for key, count in expected_count.items():
             self.assertEqual(cells[key].order_count, count)

@@ -1,4 +1,3 @@
-/** @odoo-module **/
 // Browser tours of the main flows, run by tests/test_browser_tours.py in
 // headless Chromium. The Python tests create the records they name.
 

@@ -1,4 +1,3 @@
-/** @odoo-module **/
 // Mark Done on a call-back's activity asks for the call-back's outcome and
 // churn reason (mail.activity.action_customer_rating_close) instead of
 // marking it done without them; other activities are marked done as usual.
