@@ -385,7 +385,7 @@ class CustomerRatingRules(models.AbstractModel):
               FROM sale_order_line sl
              WHERE %s
             """,
-            self._counted_line(),
+            self._counted_line("sl"),
         )
 
     @api.model
@@ -538,9 +538,10 @@ class CustomerRatingRules(models.AbstractModel):
         return self._to_report_currency(SQL("l.price_subtotal"))
 
     @api.model
-    def _counted_line(self):
-        """Lines that carry an amount: not sections or notes."""
-        return SQL("l.display_type IS NULL")
+    def _counted_line(self, alias="l"):
+        """Sales order lines (alias `alias`) that carry an amount: not
+        sections or notes."""
+        return SQL("%s IS NULL", SQL.identifier(alias, "display_type"))
 
     @api.model
     def _order_profit(self):

@@ -192,6 +192,11 @@ class CustomerRatingCommon(TransactionCase):
     def _rating(self, **values):
         return self._run("rating", **values)
 
+    def _channels(self):
+        """The sales channels whose orders count (sales orders, and those of
+        the bridge addons installed)."""
+        return self.env["customer.rating.bonus.order"]._bonus_channels()
+
     def _orders_of(self, partner):
         """The confirmed orders of a customer and its contacts."""
         return self.env["sale.order"].search(

@@ -120,9 +120,10 @@ class LedgerFuzz:
 
     # running
 
-    def run(self, count):
-        # Weights: the ledger's own moves often, Odoo's slow accounting less.
-        operations = [
+    def operations(self):
+        """The operations played, with their weights: the ledger's own moves
+        often, Odoo's slow accounting less."""
+        return [
             (self.op_quotation, 4),
             (self.op_confirm, 6),
             (self.op_cancel, 3),
@@ -138,7 +139,9 @@ class LedgerFuzz:
             (self.op_referral, 1),
             (self.op_update_balance, 2),
         ]
-        functions, weights = zip(*operations, strict=True)
+
+    def run(self, count):
+        functions, weights = zip(*self.operations(), strict=True)
         with freeze_time(self.now) as self.clock:
             for _step in range(count):
                 self.now += timedelta(hours=self.rng.randint(1, 60))

@@ -21,7 +21,13 @@ class TestBonusConcurrency(TransactionCase):
             program = env.ref("customer_rating.loyalty_program_customer_bonus")
             partner = env["res.partner"].create({"name": "CR Concurrent Customer"})
             product = env["product.product"].create(
-                {"name": "CR Concurrent Item", "list_price": 10.0, "taxes_id": False}
+                # a service: no delivery to clean up where Inventory is installed
+                {
+                    "name": "CR Concurrent Item",
+                    "type": "service",
+                    "list_price": 10.0,
+                    "taxes_id": False,
+                }
             )
             card = env["loyalty.card"]._bonus_cards_for(program, partner)[partner]
             env["loyalty.history"].create(

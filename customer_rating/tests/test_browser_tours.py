@@ -29,7 +29,9 @@ class TestBrowserTours(HttpCase):
             }
         )
         order.action_confirm()
-        bonus_card = self.env["loyalty.card"].search([("partner_id", "=", customer.id)])
+        bonus_card = self.env["loyalty.card"].search(
+            [("partner_id", "=", customer.id), ("is_customer_bonus", "=", True)]
+        )
         coupons = self.env["loyalty.program"].create(
             {"name": "CR Tour Coupons", "program_type": "coupons"}
         )

@@ -158,7 +158,10 @@ class TestCustomerCard(CustomerRatingCommon):
         for customer in customers[:10]:
             self._order(customer, "2026-05-05 10:00", 1, self.main)
         customers[:2].read(CARD_FIELDS)  # warm the caches of users, companies...
+        # one query more per channel besides sales orders (its access rules)
+        expected = 4 + len(self._channels()) - 1
         for page in (customers[:5], customers):
             self.env["res.partner"].invalidate_model()
-            with self.assertQueryCount(__system__=4):
+            self.env.flush_all()  # the orders' pending writes are not the card's
+            with self.assertQueryCount(__system__=expected):
                 page.read(CARD_FIELDS)

@@ -185,8 +185,9 @@ class TestCustomerRating(CustomerRatingCommon):
                     "team_ids": [Command.set(self.team.ids)],
                 }
             )
-            wizard.flush_recordset()
-            with self.assertQueryCount(__system__=13):
+            self.env.flush_all()  # the orders' pending writes are not the report's
+            # one query more per channel besides sales orders (its access rules)
+            with self.assertQueryCount(__system__=13 + len(self._channels()) - 1):
                 wizard.action_open()
             self.assertEqual(len(wizard.line_ids), 5 + extra_customers)
 

@@ -89,7 +89,9 @@ class CustomerRatingPosDemo(models.AbstractModel):
         cashier = self.env.user
         if cashier._is_superuser():
             cashier = self.env.ref("base.user_admin")
-        config.with_user(cashier).with_company(config.company_id).open_ui()
+        config.with_user(cashier).with_context(
+            allowed_company_ids=config.company_id.ids
+        ).open_ui()
         session = config.current_session_id
         session.set_opening_control(0, None)
         return session
