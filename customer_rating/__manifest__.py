@@ -7,7 +7,6 @@
     "version": "18.0.1.1.0",
     "category": "Sales/Customer Rating",
     "author": "customer_rating contributors",
-    "website": "https://github.com/customer-rating/customer_rating",
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": [

@@ -7,6 +7,7 @@
     "category": "Sales/Point of Sale",
     "author": "customer_rating contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": ["customer_rating", "pos_loyalty", "pos_sale"],
     "data": ["views/customer_rating_callback_views.xml"],
     "demo": ["demo/customer_rating_pos_demo.xml"],
@@ -19,5 +20,4 @@
         ],
     },
     "auto_install": True,
-    "installable": True,
 }

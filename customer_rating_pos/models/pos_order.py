@@ -94,7 +94,7 @@ class PosOrder(models.Model):
         """pos_loyalty looks a loyalty card up by the order's partner: a
         contact buying for its company uses the company's bonus card, never
         a new one."""
-        super()._check_existing_loyalty_cards(coupon_data)
+        res = super()._check_existing_loyalty_cards(coupon_data)
         for key, vals in list(coupon_data.items()):
             program = self.env["loyalty.program"].browse(vals.get("program_id"))
             if key > 0 or not vals.get("partner_id") or not program.is_customer_bonus:
@@ -105,6 +105,7 @@ class PosOrder(models.Model):
             ]
             vals["coupon_id"] = card.id
             coupon_data[card.id] = coupon_data.pop(key)
+        return res
 
     def add_loyalty_history_lines(self, coupon_data, coupon_updates):
         """pos_loyalty writes the points won and spent that the till

@@ -1,6 +1,6 @@
-import { patch } from "@web/core/utils/patch";
-import { ProductScreen } from "@point_of_sale/app/screens/product_screen/product_screen";
-import { PartnerList } from "@point_of_sale/app/screens/partner_list/partner_list";
+import {PartnerList} from "@point_of_sale/app/screens/partner_list/partner_list";
+import {ProductScreen} from "@point_of_sale/app/screens/product_screen/product_screen";
+import {patch} from "@web/core/utils/patch";
 
 /**
  * The customer holding a current marketing instrument (bonus card, coupon,
@@ -14,7 +14,7 @@ async function findInstrumentHolder(pos, code) {
         "res.partner",
         [["customer_rating_instrument_code", "=", code]],
         [],
-        { limit: 1 }
+        {limit: 1}
     );
     return holders[0];
 }
@@ -60,7 +60,7 @@ patch(PartnerList.prototype, {
         const partners = await super.getNewPartners(...arguments);
         const query = (this.state.query || "").trim();
         const holder = await findInstrumentHolder(this.pos, query);
-        this.state.instrumentHolder = holder ? { query, id: holder.id } : null;
+        this.state.instrumentHolder = holder ? {query, id: holder.id} : null;
         return holder && !partners.includes(holder) ? [holder, ...partners] : partners;
     },
     /** The holder of the searched code heads the list while it is searched. */

@@ -1,18 +1,18 @@
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
-import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
+import {scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
 
 registry.category("web_tour.tours").add("customer_rating_pos_find_customer_by_card", {
     steps: () =>
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            // a bonus card scanned at the till sets its holder as the customer
+            // A bonus card scanned at the till sets its holder as the customer
             scan_barcode("CRT-3001"),
             ProductScreen.customerIsSelected("CR Scan Sally"),
-            // a coupon code typed in the customer search finds its holder
+            // A coupon code typed in the customer search finds its holder
             ProductScreen.clickPartnerButton(),
             {
                 content: "Type a coupon code in the customer search",
