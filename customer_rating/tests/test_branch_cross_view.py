@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import TODAY, CustomerRatingCommon, xlsx_sheet
@@ -68,3 +69,41 @@ class TestBranchCrossView(CustomerRatingCommon):
         self.assertEqual(body[0][0], self.acme.display_name)  # largest first
         self.assertAlmostEqual(total[-1], sum(expected.values()), places=2)
         self.assertEqual(distinct[-1], len(per_customer))
+
+    def test_every_branch_by_default_whatever_the_switcher_ticks(self):
+        """The owner works in the main company with only it ticked in the
+        company switcher: the report still has a column per branch, the
+        branches of the current company the owner is allowed in; another
+        company the owner is allowed in is offered, not ticked."""
+        other = self.env["res.company"].create({"name": "CR Other Group"})
+        self.env.user.company_ids |= other
+        switcher = self.env(
+            context=dict(self.env.context, allowed_company_ids=self.main.ids)
+        )
+        wizard = switcher["customer.rating.wizard"].create(
+            {
+                "report": "branches",
+                "period": "custom",
+                "date_from": "2026-03-16",
+                "date_to": "2026-06-15",
+                "team_ids": [Command.set(self.team.ids)],
+            }
+        )
+        family = switcher["res.company"].search([("id", "child_of", self.main.id)])
+        self.assertEqual(wizard.company_ids, family & self.env.user.company_ids)
+        self.assertIn(self.branch, wizard.company_ids)
+        self.assertNotIn(other, wizard.company_ids)
+        domain = wizard._fields["company_ids"].get_domain_list(wizard)
+        self.assertIn(other, switcher["res.company"].search(domain))
+        wizard.action_open()
+        lines = switcher["customer.rating.branch.line"].search(
+            [("wizard_id", "=", wizard.id)]
+        )
+        expected = self._expected_cells()
+        self.assertEqual(set(lines.branch_id), {branch for _c, branch in expected})
+        self.assertIn(self.branch, lines.branch_id)
+        cells = defaultdict(float)
+        for line in lines:
+            cells[line.partner_id, line.branch_id] += line.net_revenue
+        for key, value in expected.items():
+            self.assertAlmostEqual(cells[key], value, places=2, msg=key)
