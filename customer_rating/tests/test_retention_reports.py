@@ -107,7 +107,8 @@ class TestRetentionReports(RetentionCommon):
             counts["won_back"] += (
                 was in ("at_risk", "lost") and end["last_purchase"] >= DATE_FROM
             )
-        lines = self._run("retention")._report_lines()
+        wizard = self._run("retention")
+        lines = wizard._report_lines()
         self.assertEqual(lines.user_id, self.salesman | self.leader)
         self.assertEqual(len(lines), len(expected))  # Dan's line has no salesperson
         for line in lines:
@@ -125,6 +126,17 @@ class TestRetentionReports(RetentionCommon):
             (salesman.active_start, salesman.kept, salesman.at_risk, salesman.new),
             (1, 0, 1, 1),
         )
+        # no retention % without customers active at the start: an empty cell
+        rows = {row[0] or None: row for row in self._xlsx_rows(wizard)[1:-1]}
+        lines = wizard._report_lines()  # the export computed them again
+        for line in lines:
+            with self.subTest(user=line.user_id.name):
+                rate = rows[line.user_id.display_name or None][7]
+                if expected[line.user_id]["active_start"]:
+                    self.assertAlmostEqual(rate, line.retention_rate)
+                else:
+                    self.assertIsNone(rate)
+        self.assertTrue(any(not line.active_start for line in lines))
 
     def test_churn_reasons(self):
         callbacks = self.env["customer.rating.callback"]
@@ -141,7 +153,7 @@ class TestRetentionReports(RetentionCommon):
             Counter(lines.mapped("outcome")), Counter({"price": 1, "moved": 1})
         )
         self.assertEqual(
-            lines.filtered(lambda l: l.outcome == "price").reason_id, reason
+            lines.filtered(lambda ln: ln.outcome == "price").reason_id, reason
         )
         self.assertEqual(sum(lines.mapped("callback_count")), 2)
         groups = dict(
@@ -177,7 +189,7 @@ class TestRetentionReports(RetentionCommon):
                 expected_revenue[key] += order.amount_untaxed
         wizard = self._run("visits")
         lines = wizard._report_lines()
-        cells = {(l.branch_id, l.weekday, l.hour): l for l in lines}
+        cells = {(ln.branch_id, ln.weekday, ln.hour): ln for ln in lines}
         self.assertEqual(set(cells), set(expected_count))
         for key, count in expected_count.items():
             self.assertEqual(cells[key].order_count, count)
@@ -193,9 +205,16 @@ class TestRetentionReports(RetentionCommon):
         with self.assertRaises(ValidationError):
             self._run("lost", date_from=TODAY, date_to=DATE_FROM)
 
-    def test_reports_filter_on_the_companies_of_the_user(self):
-        """Unchecking the branch in the company switcher hides its customers."""
-        wizard = self._run("lost")
-        wizard = wizard.with_context(allowed_company_ids=self.main.ids)
-        wizard.action_open()
+    def test_reports_filter_on_the_chosen_branches(self):
+        """Fred, lost in the period, bought at the branch: leaving the branch
+        out of the wizard's branches hides him; unticking it in the company
+        switcher does not, the wizard's branches are all the user's."""
+        wizard = self._run("lost", company_ids=[Command.set(self.main.ids)])
         self.assertFalse(wizard._report_lines())
+        switcher = self.env(
+            context=dict(self.env.context, allowed_company_ids=self.main.ids)
+        )
+        wizard = self._run("lost").with_env(switcher)
+        self.assertIn(self.branch, wizard.company_ids)
+        wizard.action_open()
+        self.assertEqual(wizard._report_lines().partner_id, self.fred)
