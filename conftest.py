@@ -13,7 +13,7 @@ import pytest
 from odoo.tools import config
 
 config["test_enable"] = True
-import odoo.tests  # noqa: F401
+import odoo.tests  # noqa: F401, E402
 
 config["test_enable"] = False
 

@@ -64,7 +64,7 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=", "in", "not in"):
             return expression.FALSE_DOMAIN
         holder = self.env["customer.rating.property.holder"]._holder()
-        ids = value if isinstance(value, (list, tuple)) else [value]
+        ids = value if isinstance(value, list | tuple) else [value]
         if (holder.id in ids) == (operator in ("=", "in")):
             return expression.TRUE_DOMAIN
         return expression.FALSE_DOMAIN

@@ -26,7 +26,7 @@ class TestDefinitions(CustomerRatingCommon):
         self.assertAlmostEqual(
             self.acme.customer_rating_revenue_12m, revenue - returned, places=2
         )
-        line = self._rating().line_ids.filtered(lambda l: l.partner_id == self.acme)
+        line = self._rating().line_ids.filtered(lambda ln: ln.partner_id == self.acme)
         self.assertAlmostEqual(
             self.acme.customer_rating_revenue, line.net_revenue, places=2
         )
@@ -61,7 +61,7 @@ class TestDefinitions(CustomerRatingCommon):
         self.env.user.tz = "Asia/Tokyo"
         self.env.invalidate_all()
         self.assertEqual(late.customer_rating_days_since, 0)
-        line = self._rating().line_ids.filtered(lambda l: l.partner_id == late)
+        line = self._rating().line_ids.filtered(lambda ln: ln.partner_id == late)
         self.assertEqual(line.days_since_last, 0)
 
     def test_report_company_in_another_currency(self):
@@ -106,7 +106,7 @@ class TestDefinitions(CustomerRatingCommon):
         self.assertEqual(in_eur.partner_id, in_usd.partner_id)
         for line in in_usd:
             converted = in_eur.filtered(
-                lambda l, line=line: l.partner_id == line.partner_id
+                lambda ln, line=line: ln.partner_id == line.partner_id
             )
             with self.subTest(customer=line.partner_id.name):
                 self.assertAlmostEqual(converted.net_revenue, line.net_revenue / 2, 2)
