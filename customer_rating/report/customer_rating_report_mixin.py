@@ -58,14 +58,14 @@ class CustomerRatingReportMixin(models.AbstractModel):
     @api.model
     def _report_help(self, wizard):
         """The help the views show when the report has no line: why, and
-        what it was computed on."""
+        what it was computed on (`wizard` in the context of its branches)."""
         return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (
             self._report_empty_reason(wizard),
             self.env._(
                 "%(date_from)s - %(date_to)s, branches: %(branches)s.",
                 date_from=format_date(self.env, wizard.date_from),
                 date_to=format_date(self.env, wizard.date_to),
-                branches=", ".join(wizard.company_ids.mapped("name")),
+                branches=", ".join(wizard._branches().mapped("name")),
             ),
         )
 

@@ -1,10 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
@@ -71,34 +72,33 @@ class TestBranchCrossView(CustomerRatingCommon):
         self.assertEqual(distinct[-1], len(per_customer))
 
     def test_every_branch_by_default_whatever_the_switcher_ticks(self):
-        """The owner works in the main company with only it ticked in the
-        company switcher: the report still has a column per branch, the
-        branches of the current company the owner is allowed in; another
-        company the owner is allowed in is offered, not ticked."""
+        """The owner (a sales manager, not a Settings administrator) works in
+        the main company with only it ticked in the company switcher: the
+        report still has a column per branch, the branches of the current
+        company the owner is allowed in; another company the owner is
+        allowed in is not among them."""
         other = self.env["res.company"].create({"name": "CR Other Group"})
-        self.env.user.company_ids |= other
-        switcher = self.env(
-            context=dict(self.env.context, allowed_company_ids=self.main.ids)
+        owner = new_test_user(
+            self.env,
+            "cr_owner",
+            groups="sales_team.group_sale_manager,base.group_multi_company",
+            company_id=self.main.id,
+            company_ids=[Command.set((self.main | self.branch | other).ids)],
         )
-        wizard = switcher["customer.rating.wizard"].create(
-            {
-                "report": "branches",
-                "period": "custom",
-                "date_from": "2026-03-16",
-                "date_to": "2026-06-15",
-                "team_ids": [Command.set(self.team.ids)],
-            }
+        switcher = self.env(user=owner, context={"allowed_company_ids": self.main.ids})
+        form = Form(
+            switcher["customer.rating.wizard"].with_context(default_report="branches")
         )
-        family = switcher["res.company"].search([("id", "child_of", self.main.id)])
-        self.assertEqual(wizard.company_ids, family & self.env.user.company_ids)
-        self.assertIn(self.branch, wizard.company_ids)
-        self.assertNotIn(other, wizard.company_ids)
-        domain = wizard._fields["company_ids"].get_domain_list(wizard)
-        self.assertIn(other, switcher["res.company"].search(domain))
-        wizard.action_open()
-        lines = switcher["customer.rating.branch.line"].search(
-            [("wizard_id", "=", wizard.id)]
-        )
+        form.period = "custom"
+        form.date_from = date(2026, 3, 16)
+        form.date_to = date(2026, 6, 15)
+        form.team_ids.add(self.team)
+        wizard = form.save()
+        self.assertFalse(wizard.company_ids, "empty: all the branches")
+        self.assertEqual(wizard._branches(), self.main | self.branch)
+        action = wizard.action_open()
+        self.assertIn(self.branch.name, action["help"])
+        lines = switcher["customer.rating.branch.line"].search(action["domain"])
         expected = self._expected_cells()
         self.assertEqual(set(lines.branch_id), {branch for _c, branch in expected})
         self.assertIn(self.branch, lines.branch_id)
@@ -107,3 +107,8 @@ class TestBranchCrossView(CustomerRatingCommon):
             cells[line.partner_id, line.branch_id] += line.net_revenue
         for key, value in expected.items():
             self.assertAlmostEqual(cells[key], value, places=2, msg=key)
+        groups = lines.web_read_group(action["domain"], ["net_revenue"], ["branch_id"])
+        self.assertIn(
+            (self.branch.id, self.branch.display_name),
+            [group["branch_id"] for group in groups["groups"]],
+        )

@@ -215,6 +215,6 @@ class TestRetentionReports(RetentionCommon):
             context=dict(self.env.context, allowed_company_ids=self.main.ids)
         )
         wizard = self._run("lost").with_env(switcher)
-        self.assertIn(self.branch, wizard.company_ids)
+        self.assertIn(self.branch, wizard._branches())
         wizard.action_open()
         self.assertEqual(wizard._report_lines().partner_id, self.fred)

@@ -76,10 +76,9 @@ class CustomerRatingWizard(models.TransientModel):
     company_ids = fields.Many2many(
         "res.company",
         string="Branches",
-        default=lambda self: self._default_company_ids(),
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-        help="Among the companies you are allowed in; by default the current "
-        "company and all its branches, whatever the company switcher ticks.",
+        help="Empty: the current company and all its branches you are allowed "
+        "in, whatever the company switcher ticks.",
     )
     team_ids = fields.Many2many("crm.team", string="Sales Teams")
     user_ids = fields.Many2many(
@@ -106,14 +105,23 @@ class CustomerRatingWizard(models.TransientModel):
     top = fields.Integer(help="Show the first N customers only; 0 shows all.")
     line_ids = fields.One2many("customer.rating.line", "wizard_id")
 
-    @api.model
-    def _default_company_ids(self):
-        """The current company and its branches, those the user is allowed
-        in: an owner's report covers every branch, not only those ticked in
-        the company switcher."""
+    def _branches(self):
+        """The branches of the report: those chosen, else the current
+        company and all its branches the user is allowed in, so that an
+        owner's report covers every branch, not only those ticked in the
+        company switcher. (Left empty rather than filled by default: the
+        form could not show the names of companies left out of the
+        switcher, Odoo's company rule hides them.)"""
+        self.ensure_one()
+        if self.company_ids:
+            return self.company_ids
         prefix = self.env.company.parent_path
-        return self.env.user.company_ids.filtered(
-            lambda company: company.parent_path.startswith(prefix)
+        # sudo: reads the place in the company tree of the companies the
+        # user is allowed in, which the company rule hides when unticked
+        return (
+            self.env.user.company_ids.sudo()
+            .filtered(lambda company: company.parent_path.startswith(prefix))
+            .sudo(False)
         )
 
     def _with_branches(self):
@@ -122,7 +130,7 @@ class CustomerRatingWizard(models.TransientModel):
         rules and the rules layer read the companies of the context, which
         otherwise are only those ticked in the company switcher."""
         self.ensure_one()
-        allowed = (self.company_id | self.company_ids) & self.env.user.company_ids
+        allowed = (self.company_id | self._branches()) & self.env.user.company_ids
         if not allowed:
             return self
         return self.with_context(allowed_company_ids=allowed.ids)
@@ -187,7 +195,7 @@ class CustomerRatingWizard(models.TransientModel):
             self.date_from,
             self.date_to,
             company=self.company_id,
-            companies=self.company_ids,
+            companies=self._branches(),
             teams=self.team_ids,
             users=self.user_ids,
             products=self.product_ids,
@@ -239,7 +247,7 @@ class CustomerRatingWizard(models.TransientModel):
             "view_mode": model._report_view_mode(self),
             "domain": [("wizard_id", "=", self.id)],
             "context": model._report_context(self),
-            "help": model._report_help(self),
+            "help": model._report_help(self._with_branches()),
         }
 
     def action_print_pdf(self):
