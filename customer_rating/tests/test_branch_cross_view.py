@@ -107,6 +107,8 @@ class TestBranchCrossView(CustomerRatingCommon):
             cells[line.partner_id, line.branch_id] += line.net_revenue
         for key, value in expected.items():
             self.assertAlmostEqual(cells[key], value, places=2, msg=key)
+        wizard.company_id = self.branch
+        self.assertEqual(wizard._branches(), self.branch, "the report company's")
         groups = lines.web_read_group(action["domain"], ["net_revenue"], ["branch_id"])
         self.assertIn(
             (self.branch.id, self.branch.display_name),

@@ -77,7 +77,7 @@ class CustomerRatingWizard(models.TransientModel):
         "res.company",
         string="Branches",
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-        help="Empty: the current company and all its branches you are allowed "
+        help="Empty: the report company and all its branches you are allowed "
         "in, whatever the company switcher ticks.",
     )
     team_ids = fields.Many2many("crm.team", string="Sales Teams")
@@ -106,18 +106,19 @@ class CustomerRatingWizard(models.TransientModel):
     line_ids = fields.One2many("customer.rating.line", "wizard_id")
 
     def _branches(self):
-        """The branches of the report: those chosen, else the current
-        company and all its branches the user is allowed in, so that an
-        owner's report covers every branch, not only those ticked in the
-        company switcher. (Left empty rather than filled by default: the
-        form could not show the names of companies left out of the
-        switcher, Odoo's company rule hides them.)"""
+        """The branches of the report: those chosen, else the report
+        company (by default the current one) and all its branches the user
+        is allowed in, so that an owner's report covers every branch, not
+        only those ticked in the company switcher. (Left empty rather than
+        filled by default: the form could not show the names of companies
+        left out of the switcher, Odoo's company rule hides them.)"""
         self.ensure_one()
         if self.company_ids:
             return self.company_ids
-        prefix = self.env.company.parent_path
-        # sudo: reads the place in the company tree of the companies the
-        # user is allowed in, which the company rule hides when unticked
+        # sudo: reads the place in the company tree of the report company
+        # and of the companies the user is allowed in, which the company
+        # rule hides when unticked in the switcher
+        prefix = self.company_id.sudo().parent_path
         return (
             self.env.user.company_ids.sudo()
             .filtered(lambda company: company.parent_path.startswith(prefix))
@@ -220,7 +221,7 @@ class CustomerRatingWizard(models.TransientModel):
         if not scope.companies:
             raise UserError(
                 self.env._(
-                    "Choose at least one branch among the companies you are working in."
+                    "Choose at least one branch among the companies you are allowed in."
                 )
             )
         wizard._report_lines().unlink()
