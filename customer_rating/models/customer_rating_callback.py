@@ -320,8 +320,8 @@ class CustomerRatingCallback(models.Model):
 
     @api.model
     def _phones(self, partner):
-        """The numbers to call the customer on: phone and mobile, of the
-        customer or else of its first contact that has one."""
+        """The numbers to call the customer on: the first two distinct
+        phone and mobile numbers of the customer, then of its contacts."""
         contacts = partner | partner.child_ids
         return [
             number
