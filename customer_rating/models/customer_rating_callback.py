@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, formatLang
@@ -54,6 +56,8 @@ class CustomerRatingCallback(models.Model):
         help="The branch of the customer's last order.",
     )
     user_id = fields.Many2one("res.users", "Assigned to", index=True)
+    phone = fields.Char(related="partner_id.phone")
+    mobile = fields.Char(related="partner_id.mobile")
     team_id = fields.Many2one(
         "crm.team", "Sales Team", help="The sales team of the customer's last order."
     )
@@ -237,6 +241,7 @@ class CustomerRatingCallback(models.Model):
         activity_type = self.env.ref(CALL_BACK_TYPE)
         today = fields.Date.context_today(self)
         currency = self.env.company.currency_id
+        partners = self.env["res.partner"].browse([row["partner_id"] for row in rows])
         activities = (
             self.env["mail.activity"]
             .with_context(mail_activity_quick_update=True)
@@ -248,10 +253,12 @@ class CustomerRatingCallback(models.Model):
                         "activity_type_id": activity_type.id,
                         "user_id": assignees[row["partner_id"]].id,
                         "date_deadline": today,
-                        "summary": activity_type.summary,
-                        "note": self._note(row, currency, assignees[row["partner_id"]]),
+                        "summary": self._summary(activity_type, partner),
+                        "note": self._note(
+                            row, currency, assignees[row["partner_id"]], partner
+                        ),
                     }
-                    for row in rows
+                    for row, partner in zip(rows, partners, strict=True)
                 ]
             )
         )
@@ -318,10 +325,33 @@ class CustomerRatingCallback(models.Model):
         return self.env["res.users"].browse(int(user_id or 0)).exists()
 
     @api.model
-    def _note(self, row, currency, user):
-        """Why the customer is to be called, in the assignee's language."""
+    def _phones(self, partner):
+        """The numbers to call the customer on: the first two distinct
+        phone and mobile numbers of the customer, then of its contacts."""
+        contacts = partner | partner.child_ids
+        return [
+            number
+            for number in dict.fromkeys(
+                contacts.mapped("phone") + contacts.mapped("mobile")
+            )
+            if number
+        ][:2]
+
+    @api.model
+    def _summary(self, activity_type, partner):
+        """The activity's summary, with the number to call: the chatter and
+        the activity views show it without opening the note."""
+        phones = self._phones(partner)
+        if not phones:
+            return activity_type.summary
+        return f"{activity_type.summary} ({phones[0]})"
+
+    @api.model
+    def _note(self, row, currency, user, partner=None):
+        """Why the customer is to be called, and on which numbers, in the
+        assignee's language."""
         env = self.with_context(lang=user.lang).env
-        return env._(
+        note = env._(
             "<p>Last purchase on %(last)s, %(days)s days ago; usually buys every "
             "%(rhythm)s days. Spent %(total)s in %(orders)s orders.</p>",
             last=format_date(env, row["last_purchase"]),
@@ -330,3 +360,10 @@ class CustomerRatingCallback(models.Model):
             total=formatLang(env, row["total_spent"], currency_obj=currency),
             orders=row["order_count"],
         )
+        phones = self._phones(partner) if partner else []
+        if phones:
+            # the note is the translated HTML above; the numbers are escaped
+            return Markup(note) + Markup("<p>%s</p>") % env._(
+                "Phone: %(phones)s", phones=", ".join(phones)
+            )
+        return note

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -13,6 +13,8 @@ WEEKDAYS = [
     ("6", "Saturday"),
     ("7", "Sunday"),
 ]
+# An hour of the day as the card shows it: "11:00-12:00".
+HOURS = [(str(hour), f"{hour:02d}:00-{hour + 1:02d}:00") for hour in range(24)]
 CARD_GROUP = "customer_rating.customer_rating_group_user"
 
 CARD_QUERY = """
@@ -81,7 +83,7 @@ SELECT c.id AS partner_id,
        s.order_count, s.revenue / NULLIF(s.order_count, 0) AS average_ticket,
        s.first_purchase, s.last_purchase, %(today)s - s.last_day AS days_since,
        s.last_day + round(COALESCE(r.rhythm, %(default_gap)s))::int AS next_purchase,
-       s.weekday::int::text AS weekday, s.hour::int AS hour, s.user_id,
+       s.weekday::int::text AS weekday, s.hour::int::text AS hour, s.user_id,
        CASE WHEN s.partner_id IS NOT NULL
             THEN COALESCE(r.rhythm, %(default_gap)s) END AS rhythm,
        ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue,
@@ -93,6 +95,37 @@ SELECT c.id AS partner_id,
   LEFT JOIN debt d ON d.partner_id = c.id
   LEFT JOIN bonus ON bonus.partner_id = c.id
  WHERE c.id IN %(partners)s
+"""
+
+# The card's figures a list of customers can be sorted by: the column of
+# SORT_QUERY, and whether customers who never bought (NULL) go last
+# whatever the direction.
+SORTABLE = {
+    "customer_rating_revenue": ("revenue", False),
+    "customer_rating_revenue_12m": ("revenue_12m", False),
+    "customer_rating_order_count": ("order_count", False),
+    "customer_rating_last_purchase": ("last_purchase", True),
+    "customer_rating_days_since": ("days_since", True),
+}
+SORT_QUERY = """
+SELECT partner_id,
+       SUM(revenue) AS revenue,
+       SUM(revenue_12m) AS revenue_12m,
+       SUM(orders) AS order_count,
+       MAX(last_purchase) AS last_purchase,
+       %(today)s - MAX(day) AS days_since
+  FROM (SELECT p.commercial_partner_id AS partner_id, %(revenue)s AS revenue,
+               CASE WHEN %(day)s >= %(since)s THEN %(revenue)s ELSE 0 END
+                   AS revenue_12m,
+               1 AS orders, o.date_order AS last_purchase, %(day)s AS day
+          %(orders)s
+        UNION ALL
+        SELECT p.commercial_partner_id, -(%(returned)s),
+               CASE WHEN am.invoice_date >= %(since)s THEN -(%(returned)s)
+                    ELSE 0 END,
+               0, NULL, NULL
+          %(returns)s) figures
+ GROUP BY partner_id
 """
 
 
@@ -172,7 +205,8 @@ class ResPartner(models.Model):
         compute="_compute_customer_rating_card",
         groups=CARD_GROUP,
     )
-    customer_rating_hour = fields.Integer(
+    customer_rating_hour = fields.Selection(
+        HOURS,
         "Preferred Hour",
         compute="_compute_customer_rating_card",
         groups=CARD_GROUP,
@@ -222,6 +256,75 @@ class ResPartner(models.Model):
         "customers of the same segment bought them in the last 12 months",
     )
 
+    customer_rating_callback_id = fields.Many2one(
+        "customer.rating.callback",
+        "Open Call-back",
+        compute="_compute_customer_rating_callback",
+        groups=CARD_GROUP,
+    )
+    customer_rating_callback_user_id = fields.Many2one(
+        "res.users",
+        "Call-back Assigned to",
+        compute="_compute_customer_rating_callback",
+        groups=CARD_GROUP,
+    )
+    customer_rating_callback_date = fields.Date(
+        "Call-back Scheduled on",
+        compute="_compute_customer_rating_callback",
+        groups=CARD_GROUP,
+    )
+    customer_rating_callback_last_purchase = fields.Date(
+        "Last Purchase (All Sales)",
+        compute="_compute_customer_rating_callback",
+        groups=CARD_GROUP,
+        help="As the call-back's note gives it: over all the customer's orders "
+        "when the call-back was scheduled",
+    )
+    customer_rating_callback_rhythm = fields.Float(
+        "Usual Rhythm (All Sales)",
+        compute="_compute_customer_rating_callback",
+        groups=CARD_GROUP,
+        digits=(16, 1),
+    )
+    customer_rating_callback_currency_id = fields.Many2one(
+        "res.currency",
+        "Call-back Currency",
+        compute="_compute_customer_rating_callback",
+        groups=CARD_GROUP,
+    )
+    customer_rating_callback_total_spent = fields.Monetary(
+        "Spent (All Sales)",
+        compute="_compute_customer_rating_callback",
+        currency_field="customer_rating_callback_currency_id",
+        groups=CARD_GROUP,
+    )
+
+    @api.depends_context("company", "allowed_company_ids", "uid")
+    def _compute_customer_rating_callback(self):
+        """The open call-back of the customer (of its company for a
+        contact) that the user may read, and what its note says: the last
+        purchase, rhythm and total spent over all the customer's orders, as
+        the daily job saw them. Whoever is to call sees them on the card,
+        even a salesperson whose own figures cover only their own orders."""
+        commercial = self.commercial_partner_id.filtered("id")
+        callbacks = self.env["customer.rating.callback"].search(
+            [("partner_id", "in", commercial.ids), ("state", "=", "open")],
+            order="date_scheduled desc, id desc",
+        )
+        by_partner = {}
+        for callback in callbacks:
+            by_partner.setdefault(callback.partner_id.id, callback)
+        empty = callbacks.browse()
+        for partner in self:
+            callback = by_partner.get(partner.commercial_partner_id.id, empty)
+            partner.customer_rating_callback_id = callback
+            partner.customer_rating_callback_user_id = callback.user_id
+            partner.customer_rating_callback_date = callback.date_scheduled
+            partner.customer_rating_callback_last_purchase = callback.last_purchase
+            partner.customer_rating_callback_rhythm = callback.rhythm
+            partner.customer_rating_callback_currency_id = callback.currency_id
+            partner.customer_rating_callback_total_spent = callback.total_spent
+
     @api.depends_context("company", "allowed_company_ids", "tz", "uid")
     def _compute_customer_rating_card(self):
         commercial = self.commercial_partner_id.filtered("id")
@@ -241,7 +344,7 @@ class ResPartner(models.Model):
             partner.customer_rating_rhythm = figures.get("rhythm", 0.0)
             partner.customer_rating_next_purchase = figures.get("next_purchase")
             partner.customer_rating_weekday = figures.get("weekday")
-            partner.customer_rating_hour = figures.get("hour", 0)
+            partner.customer_rating_hour = figures.get("hour")
             partner.customer_rating_user_id = figures.get("user_id")
             partner.customer_rating_return_count = figures.get("return_count", 0)
             partner.customer_rating_return_amount = figures.get("return_amount", 0.0)
@@ -304,6 +407,57 @@ class ResPartner(models.Model):
             for row in self.env.cr.dictfetchall()
         }
 
+    @api.model
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """Customers sort by the card's figures (SORTABLE) although they are
+        not stored: the query joins the figures of every customer, from the
+        orders and returns the user may read (the card's definitions, one
+        subquery), instead of a stored copy that could not follow each
+        user's access rights."""
+        if field_name not in SORTABLE:
+            return super()._order_field_to_sql(
+                alias, field_name, direction, nulls, query
+            )
+        self.check_field_access_rights("read", [field_name])
+        column, nulls_last = SORTABLE[field_name]
+        figures = query.make_alias(alias, "customer_rating_card")
+        query.add_join(
+            "LEFT JOIN",
+            figures,
+            SQL("(%s)", self._customer_rating_sort_query()),
+            SQL(
+                "%s = %s",
+                SQL.identifier(figures, "partner_id"),
+                SQL.identifier(alias, "commercial_partner_id"),
+            ),
+        )
+        value = SQL.identifier(figures, column)
+        if not nulls_last:
+            value = SQL("COALESCE(%s, 0)", value)
+        elif not nulls.code:
+            nulls = SQL("NULLS LAST")
+        return SQL("%s %s %s", value, direction, nulls)
+
+    @api.model
+    def _customer_rating_sort_query(self):
+        """SQL: the figures SORTABLE sorts by, per commercial partner who
+        bought; the same as `_customer_rating_card`'s."""
+        for model in ("sale.order", "res.partner", "account.move", "account.move.line"):
+            self.env[model].flush_model()
+        rules = self.env["customer.rating.rules"]
+        scope = rules._card_scope()
+        day = rules._local_day(SQL("o.date_order"))
+        return SQL(
+            SORT_QUERY,
+            today=scope.date_to,
+            since=scope.date_from,
+            day=day,
+            revenue=rules._order_revenue(),
+            orders=rules._orders_from(scope),
+            returned=rules._returned_amount(),
+            returns=rules._returns_from(scope),
+        )
+
     @api.depends_context("company", "allowed_company_ids", "tz", "uid")
     def _compute_customer_rating_gaps(self):
         commercial = self.commercial_partner_id.filtered("id")
@@ -340,9 +494,14 @@ class ResPartner(models.Model):
         return action
 
     def action_customer_rating_gaps(self):
-        """The Cross-sell Gaps report of the last 12 months, on this customer."""
+        """The Cross-sell Gaps report of the last 12 months, on this customer,
+        over the companies of the card (those the user works in)."""
         wizard = self.env["customer.rating.wizard"].create(
-            {"report": "gaps", "period": "last_12_months"}
+            {
+                "report": "gaps",
+                "period": "last_12_months",
+                "company_ids": [Command.set(self.env.companies.ids)],
+            }
         )
         action = wizard.action_open()
         action["domain"] = expression.AND(

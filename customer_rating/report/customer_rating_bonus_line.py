@@ -64,6 +64,13 @@ class CustomerRatingBonusLine(models.TransientModel):
         }
 
     @api.model
+    def _report_empty_reason(self, wizard):
+        return self.env._(
+            "No bonus points were issued, used or held in this period in the chosen "
+            "branches."
+        )
+
+    @api.model
     def _query(self, scope):
         rules = self.env["customer.rating.rules"]
         in_period = SQL("h.date >= %s AND h.date <= %s", scope.date_from, scope.date_to)

@@ -4,7 +4,8 @@ from odoo.tools import SQL
 
 
 class CustomerRatingBuyerLine(models.TransientModel):
-    """A customer who bought a product in the period: quantity and amount."""
+    """A customer who bought a product in the period: quantity and amount.
+    Reward lines (a discount, "10% on your order") are not products bought."""
 
     _name = "customer.rating.buyer.line"
     _description = "Customer Rating product buyer"
@@ -60,7 +61,7 @@ class CustomerRatingBuyerLine(models.TransientModel):
         }
         from_clause = SQL(
             """
-              %(lines)s AND %(products)s
+              %(lines)s AND %(products)s AND l.reward_id IS NULL
              GROUP BY p.commercial_partner_id, l.product_id, pt.categ_id, pt.uom_id
             """,
             lines=rules._order_lines_from(

@@ -61,6 +61,12 @@ class CustomerRatingChurnLine(models.TransientModel):
         }
 
     @api.model
+    def _report_empty_reason(self, wizard):
+        return self.env._(
+            "No call-backs were closed in this period in the chosen branches."
+        )
+
+    @api.model
     def _query(self, scope):
         domain = [
             ("state", "=", "done"),

@@ -20,6 +20,12 @@ class CustomerRatingGapLine(models.TransientModel):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     categ_id = fields.Many2one("product.category", "Never Bought", readonly=True)
     is_company = fields.Boolean("Business Customer", readonly=True)
+    segment = fields.Selection(
+        [("business", "Business customer"), ("private", "Private customer")],
+        "Customer Type",
+        readonly=True,
+        help="The segment of the customer: a company (business) or a person",
+    )
     industry_id = fields.Many2one("res.partner.industry", readonly=True)
     segment_customers = fields.Integer(
         readonly=True, aggregator=False, help="Customers of the segment in the period"
@@ -37,7 +43,7 @@ class CustomerRatingGapLine(models.TransientModel):
         return [
             "partner_id",
             "categ_id",
-            "is_company",
+            "segment",
             "industry_id",
             "segment_customers",
             "segment_share",
@@ -48,12 +54,20 @@ class CustomerRatingGapLine(models.TransientModel):
         return "list,pivot"
 
     @api.model
+    def _report_empty_reason(self, wizard):
+        return self.env._(
+            "No cross-sell gaps: no confirmed orders in this period for the chosen "
+            "branches, or every customer bought what their segment usually buys."
+        )
+
+    @api.model
     def _query(self, scope):
         values = {
             **self._standard_values(scope),
             "partner_id": SQL("c.partner_id"),
             "categ_id": SQL("c.categ_id"),
             "is_company": SQL("c.is_company"),
+            "segment": SQL("CASE WHEN c.is_company THEN 'business' ELSE 'private' END"),
             "industry_id": SQL("c.industry_id"),
             "segment_customers": SQL("c.customers"),
             "segment_share": SQL("100.0 * COALESCE(c.buyers, 0) / c.customers"),

@@ -65,6 +65,12 @@ class CustomerRatingLostLine(models.TransientModel):
         return {"pivot_row_groupby": ["user_id"], "graph_groupbys": ["lost_date:month"]}
 
     @api.model
+    def _report_empty_reason(self, wizard):
+        return self.env._(
+            "No customer of the chosen branches became lost in this period."
+        )
+
+    @api.model
     def _query(self, scope):
         values = {
             **self._standard_values(scope),

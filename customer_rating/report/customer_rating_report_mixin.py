@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 
 class CustomerRatingReportMixin(models.AbstractModel):
@@ -35,6 +37,28 @@ class CustomerRatingReportMixin(models.AbstractModel):
     @api.model
     def _report_context(self, wizard):
         return {}
+
+    @api.model
+    def _report_empty_reason(self, wizard):
+        """Why the report of `wizard` may have no line, in plain words."""
+        return self.env._(
+            "No confirmed orders in this period for the chosen branches, "
+            "sales teams and salespeople."
+        )
+
+    @api.model
+    def _report_help(self, wizard):
+        """The help the views show when the report has no line: why, and
+        what it was computed on (`wizard` in the context of its branches)."""
+        return Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>') % (
+            self._report_empty_reason(wizard),
+            self.env._(
+                "%(date_from)s - %(date_to)s, branches: %(branches)s.",
+                date_from=format_date(self.env, wizard.date_from),
+                date_to=format_date(self.env, wizard.date_to),
+                branches=", ".join(wizard._branches().mapped("name")),
+            ),
+        )
 
     def _report_xlsx(self, wizard):
         """The Excel file of these lines, as bytes."""

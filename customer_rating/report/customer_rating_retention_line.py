@@ -38,7 +38,7 @@ class CustomerRatingRetentionLine(models.TransientModel):
         readonly=True,
         aggregator=False,
         digits=(16, 1),
-        help="Kept over active at start",
+        help="Kept over active at start; empty without customers active at start",
     )
 
     @api.model
@@ -57,6 +57,18 @@ class CustomerRatingRetentionLine(models.TransientModel):
     @api.model
     def _report_view_mode(self, wizard):
         return "list,graph"
+
+    @api.model
+    def _xlsx_blank(self, record, field):
+        """No retention % without customers active at the start."""
+        return field.name == "retention_rate" and not record.active_start
+
+    @api.model
+    def _report_empty_reason(self, wizard):
+        return self.env._(
+            "No customers were active, bought or were lost in this period in the "
+            "chosen branches."
+        )
 
     @api.model
     def _query(self, scope):

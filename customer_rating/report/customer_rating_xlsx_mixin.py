@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+import re
 from collections import defaultdict
 
 import xlsxwriter
@@ -16,6 +17,12 @@ NUMBER_FORMATS = {
 }
 
 
+def sheet_name(title):
+    """`title` as a worksheet name: at most 31 characters, without those
+    Excel refuses in a name (a date written 06/15/2026 has slashes)."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31]
+
+
 def new_workbook(output):
     """A workbook writing into `output`, one row after the other
     (constant memory: rows go to a temporary file as they are written)."""
@@ -27,7 +34,7 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
     headers (the field labels), same figures, a totals row for the summed
     columns, and number formats by field type. Text is always written as
     text (`write_string`): a customer named "=HYPERLINK(...)" stays a name,
-    never a formula."""
+    never a formula; booleans are Excel booleans (TRUE/FALSE)."""
 
     _name = "customer.rating.xlsx.mixin"
     _description = "Customer Rating Excel export"
@@ -41,7 +48,7 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         """The workbook of these lines, as bytes."""
         output = io.BytesIO()
         workbook = new_workbook(output)
-        sheet = workbook.add_worksheet(title[:31])
+        sheet = workbook.add_worksheet(sheet_name(title))
         bold = workbook.add_format({"bold": True})
         formats = {
             kind: workbook.add_format({"num_format": fmt})
@@ -89,7 +96,7 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         columns = sorted(members, key=lambda c: c.display_name or "")
         output = io.BytesIO()
         workbook = new_workbook(output)
-        sheet = workbook.add_worksheet(title[:31])
+        sheet = workbook.add_worksheet(sheet_name(title))
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": NUMBER_FORMATS["monetary"]})
         money_total = workbook.add_format(
@@ -128,6 +135,12 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         return output.getvalue()
 
     @api.model
+    def _xlsx_blank(self, record, field):
+        """Whether the figure `field` of `record` has no meaning (a rate
+        without a base): its cell stays empty."""
+        return False
+
+    @api.model
     def _xlsx_write_cell(self, sheet, row, col, record, field, formats):
         value = record[field.name]
         if field.type == "many2one":
@@ -143,8 +156,10 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                         tzinfo=None
                     )
                 sheet.write_datetime(row, col, value, formats[field.type])
+        elif field.type == "boolean":
+            sheet.write_boolean(row, col, bool(value))
         elif field.type in formats:
-            if value is not False:
+            if value is not False and not self._xlsx_blank(record, field):
                 sheet.write_number(row, col, value, formats[field.type])
         else:
             sheet.write_string(row, col, str(value or ""))

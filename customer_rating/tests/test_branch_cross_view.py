@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
@@ -68,3 +70,47 @@ class TestBranchCrossView(CustomerRatingCommon):
         self.assertEqual(body[0][0], self.acme.display_name)  # largest first
         self.assertAlmostEqual(total[-1], sum(expected.values()), places=2)
         self.assertEqual(distinct[-1], len(per_customer))
+
+    def test_every_branch_by_default_whatever_the_switcher_ticks(self):
+        """The owner (a sales manager, not a Settings administrator) works in
+        the main company with only it ticked in the company switcher: the
+        report still has a column per branch, the branches of the current
+        company the owner is allowed in; another company the owner is
+        allowed in is not among them."""
+        other = self.env["res.company"].create({"name": "CR Other Group"})
+        owner = new_test_user(
+            self.env,
+            "cr_owner",
+            groups="sales_team.group_sale_manager,base.group_multi_company",
+            company_id=self.main.id,
+            company_ids=[Command.set((self.main | self.branch | other).ids)],
+        )
+        switcher = self.env(user=owner, context={"allowed_company_ids": self.main.ids})
+        form = Form(
+            switcher["customer.rating.wizard"].with_context(default_report="branches")
+        )
+        form.period = "custom"
+        form.date_from = date(2026, 3, 16)
+        form.date_to = date(2026, 6, 15)
+        form.team_ids.add(self.team)
+        wizard = form.save()
+        self.assertFalse(wizard.company_ids, "empty: all the branches")
+        self.assertEqual(wizard._branches(), self.main | self.branch)
+        action = wizard.action_open()
+        self.assertIn(self.branch.name, action["help"])
+        lines = switcher["customer.rating.branch.line"].search(action["domain"])
+        expected = self._expected_cells()
+        self.assertEqual(set(lines.branch_id), {branch for _c, branch in expected})
+        self.assertIn(self.branch, lines.branch_id)
+        cells = defaultdict(float)
+        for line in lines:
+            cells[line.partner_id, line.branch_id] += line.net_revenue
+        for key, value in expected.items():
+            self.assertAlmostEqual(cells[key], value, places=2, msg=key)
+        wizard.company_id = self.branch
+        self.assertEqual(wizard._branches(), self.branch, "the report company's")
+        groups = lines.web_read_group(action["domain"], ["net_revenue"], ["branch_id"])
+        self.assertIn(
+            (self.branch.id, self.branch.display_name),
+            [group["branch_id"] for group in groups["groups"]],
+        )

@@ -76,6 +76,55 @@ class TestCallBackCron(RetentionCommon):
         self.assertEqual(callback.last_purchase, expected["last_purchase"])
         self.assertEqual(callback.company_id, self.branch)
 
+    def test_the_numbers_to_call_are_on_the_call_back(self):
+        self.ana.phone = "+1 555-0100"
+        self.ana_contact.mobile = "+1 555-0199 <ext 2>"
+        self._run_cron()
+        activity = self._activities(self.ana)
+        self.assertEqual(activity.summary, f"{self.call_back.summary} (+1 555-0100)")
+        self.assertIn("Phone: +1 555-0100, +1 555-0199 &lt;ext 2&gt;", activity.note)
+        callback = self._callbacks(self.ana)
+        self.assertEqual(callback.phone, "+1 555-0100")
+        dan = self._activities(self.dan)
+        self.assertEqual(dan.summary, self.call_back.summary)
+        self.assertNotIn("Phone", dan.note)
+
+    def test_who_calls_sees_the_call_back_figures_on_the_card(self):
+        """A salesperson who sees only their own orders, handed Ana's
+        call-back, sees on her card none of her orders but what the
+        call-back says: last purchase, rhythm and spent over all of them."""
+        self._run_cron()
+        caller = new_test_user(
+            self.env,
+            "cr_retention_caller",
+            groups="sales_team.group_sale_salesman",
+            company_ids=[Command.set((self.main | self.branch).ids)],
+        )
+        callback = self._callbacks(self.ana)
+        callback.with_user(self.salesman).user_id = caller
+        expected = self._expected(self.ana)
+        card = self.ana.with_user(caller).with_context(
+            allowed_company_ids=(self.main | self.branch).ids
+        )
+        self.assertEqual(card.customer_rating_order_count, 0)
+        self.assertEqual(card.customer_rating_callback_id, callback)
+        self.assertEqual(card.customer_rating_callback_user_id, caller)
+        self.assertEqual(
+            card.customer_rating_callback_last_purchase, expected["last_purchase"]
+        )
+        self.assertAlmostEqual(card.customer_rating_callback_rhythm, expected["rhythm"])
+        self.assertAlmostEqual(
+            card.customer_rating_callback_total_spent,
+            expected["total_spent"],
+            places=2,
+        )
+        self.assertEqual(
+            self.ana_contact.with_user(caller).customer_rating_callback_id, callback
+        )
+        callback.with_user(caller)._close("will_come_back")
+        self.ana.invalidate_recordset()
+        self.assertFalse(self.ana.with_user(caller).customer_rating_callback_id)
+
     def test_the_assignee_can_open_the_customer(self):
         self._run_cron()
         for activity in self._activities():

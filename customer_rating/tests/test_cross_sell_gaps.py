@@ -1,14 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
+from unittest.mock import patch
 
+import openpyxl
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import TODAY, CustomerRatingCommon
+from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
 
 class CrossSellGapsCommon(CustomerRatingCommon):
@@ -52,6 +55,43 @@ class TestCrossSellGaps(CrossSellGapsCommon):
         self.assertEqual(list(gaps), [(self.bob, self.tea)])
         self.assertAlmostEqual(gaps[self.bob, self.tea].segment_share, share, places=1)
         self.assertEqual(gaps[self.bob, self.tea].segment_customers, len(private))
+
+    def test_customer_type_in_the_pivot_and_excel(self):
+        """The pivot's columns and the Excel column say of what: "Business
+        customer" / "Private customer", not a bare Yes / No; a boolean
+        column is an Excel boolean."""
+        wizard = self._run("gaps", categ_ids=[Command.set(self.tea.ids)])
+        lines = wizard._report_lines()
+        self.assertEqual(
+            {line.partner_id: line.segment for line in lines},
+            {
+                partner: "business" if partner.is_company else "private"
+                for partner in lines.partner_id
+            },
+        )
+        self.assertIn(self.acme, lines.partner_id)
+        arch = self.env["customer.rating.gap.line"].get_view(view_type="pivot")["arch"]
+        self.assertIn('name="segment" type="col"', arch)
+        sheet = xlsx_sheet(wizard)
+        header = [cell.value for cell in sheet[3]]
+        self.assertEqual(header[2], "Customer Type")
+        values = {
+            row[0]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)
+        }
+        self.assertEqual(values[self.acme.display_name], "Business customer")
+        self.assertEqual(values[self.bob.display_name], "Private customer")
+        lines = wizard._report_lines()
+        with patch.object(
+            type(lines), "_xlsx_columns", return_value=["partner_id", "is_company"]
+        ):
+            content = lines._xlsx_content("Gaps")
+        rows = openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(
+            min_row=4, max_row=3 + len(lines), values_only=True
+        )
+        self.assertEqual(
+            dict(rows),
+            {line.partner_id.display_name: line.is_company for line in lines},
+        )
 
     def test_threshold(self):
         self.assertFalse(self._gaps(gap_threshold=80.0))

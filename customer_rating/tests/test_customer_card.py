@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
+from ..models.res_partner_card import SORTABLE
 from .common import TODAY, CustomerRatingCommon
 
 CARD_FIELDS = [
@@ -90,10 +91,14 @@ class TestCustomerCard(CustomerRatingCommon):
         for day in ("2026-05-04", "2026-05-11", "2026-05-18"):  # Mondays
             self._order(night_owl, f"{day} 23:30", 1, self.main)
         self.assertEqual(night_owl.customer_rating_weekday, "1")
-        self.assertEqual(night_owl.customer_rating_hour, 23)
+        self.assertEqual(night_owl.customer_rating_hour, "23")
+        self.assertEqual(
+            dict(night_owl._fields["customer_rating_hour"].selection)["23"],
+            "23:00-24:00",
+        )
         brussels = night_owl.with_context(tz="Europe/Brussels")
         self.assertEqual(brussels.customer_rating_weekday, "2")  # Tuesday, 01:30
-        self.assertEqual(brussels.customer_rating_hour, 1)
+        self.assertEqual(brussels.customer_rating_hour, "1")
         self.assertEqual(night_owl.customer_rating_user_id, self.env.user)
 
     def test_returns_and_debt(self):
@@ -165,3 +170,68 @@ class TestCustomerCard(CustomerRatingCommon):
             self.env.flush_all()  # the orders' pending writes are not the card's
             with self.assertQueryCount(__system__=expected):
                 page.read(CARD_FIELDS)
+
+    def test_customers_sort_by_the_card_figures(self):
+        """Revenue, orders, last purchase and days since are not stored,
+        yet the Customers list sorts by them, each user by their figures;
+        customers who never bought have no days since and sort last."""
+        nobody = self.env["res.partner"].create({"name": "CR Never Bought"})
+        customers = (self.acme | self.bob | self.carla | self.emil | nobody).sorted(
+            "id"
+        )
+        partners = self.env["res.partner"]
+        sortable = partners.fields_get(list(SORTABLE), ["sortable"])
+        self.assertTrue(all(attrs["sortable"] for attrs in sortable.values()))
+        for fname in SORTABLE:
+            for direction in ("asc", "desc"):
+                with self.subTest(field=fname, direction=direction):
+                    found = partners.search(
+                        [("id", "in", customers.ids)], order=f"{fname} {direction}, id"
+                    )
+                    bought = customers.filtered("customer_rating_order_count")
+                    if fname in (
+                        "customer_rating_last_purchase",
+                        "customer_rating_days_since",
+                    ):
+                        ordered = bought.sorted(
+                            lambda p, f=fname: p[f], reverse=direction == "desc"
+                        )
+                        # ties keep the id order
+                        self.assertEqual(
+                            found[: len(bought)].mapped(fname), ordered.mapped(fname)
+                        )
+                        self.assertEqual(found[-1], nobody)
+                    else:
+                        values = found.mapped(fname)
+                        self.assertEqual(
+                            values, sorted(values, reverse=direction == "desc")
+                        )
+        self.assertFalse(nobody.customer_rating_last_purchase)
+        self.assertEqual(
+            partners.search(
+                [("id", "in", customers.ids)],
+                order="customer_rating_revenue_12m desc, id",
+                limit=1,
+            ),
+            max(customers, key=lambda p: p.customer_rating_revenue_12m),
+        )
+        salesman = new_test_user(
+            self.env,
+            "cr_own_sorter",
+            groups="sales_team.group_sale_salesman",
+            company_ids=[Command.set((self.main | self.branch).ids)],
+        )
+        own = self._order(self.carla, "2026-06-01 10:00", 1, self.main, user=salesman)
+        theirs = partners.with_user(salesman).with_context(
+            allowed_company_ids=self.main.ids
+        )
+        found = theirs.search(
+            [("id", "in", customers.ids)], order="customer_rating_revenue desc, id"
+        )
+        self.assertEqual(found[0], self.carla)
+        self.assertAlmostEqual(
+            found[0].customer_rating_revenue,
+            own.amount_untaxed / own.currency_rate,
+            places=2,
+        )
+        self.assertEqual(found[1:].mapped("customer_rating_revenue"), [0.0] * 4)

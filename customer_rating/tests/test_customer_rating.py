@@ -98,6 +98,34 @@ class TestCustomerRating(CustomerRatingCommon):
         wizard = self._rating(top=2)
         self.assertEqual(wizard.line_ids.mapped("rank"), [1, 2, 2])
 
+    def test_top_n_out_of_range_is_refused_clearly(self):
+        for top in (-1, 2**31, 10**12):
+            with self.subTest(top=top):
+                with self.assertRaisesRegex(ValidationError, "between 1 and 1,000,000"):
+                    self._rating(top=top)
+        wizard = self._rating(top=1)
+        with self.assertRaisesRegex(ValidationError, "between 1 and 1,000,000"):
+            wizard.top = 2**31
+
+    def test_title_in_the_users_date_format(self):
+        self.env.ref("base.lang_en").date_format = "%d.%m.%Y"
+        wizard = self._rating()
+        self.assertEqual(wizard._title(), "Customer rating 16.03.2026 - 15.06.2026")
+        self.env.ref("base.lang_en").date_format = "%m/%d/%Y"
+        self.env.registry.clear_cache()
+        sheet = xlsx_sheet(wizard)
+        self.assertEqual(sheet["A1"].value, "Customer rating 03/16/2026 - 06/15/2026")
+        self.assertEqual(sheet.title, "Customer rating 03-16-2026 - 06")
+
+    def test_an_empty_report_says_why(self):
+        wizard = self._rating(date_from="2020-01-01", date_to="2020-01-31")
+        help_html = wizard.action_open()["help"]
+        self.assertIn(
+            "No confirmed orders in this period for the chosen branches", help_html
+        )
+        self.assertIn("01/01/2020 - 01/31/2020", help_html)
+        self.assertIn(self.branch.name, help_html)
+
     def test_history_and_previous_period(self):
         lines = self._by_partner(self._rating())
         emil = lines[self.emil]
@@ -136,6 +164,7 @@ class TestCustomerRating(CustomerRatingCommon):
         with self.assertRaises(ValidationError):
             self._rating(date_from="2026-06-15", date_to="2026-06-01")
         other = self.env["res.company"].create({"name": "CR Elsewhere"})
+        self.env.user.company_ids -= other  # a company the user is not allowed in
         with self.assertRaises(UserError):
             self._rating(company_ids=[Command.set(other.ids)])
 
@@ -187,7 +216,7 @@ class TestCustomerRating(CustomerRatingCommon):
             )
             self.env.flush_all()  # the orders' pending writes are not the report's
             # one query more per channel besides sales orders (its access rules)
-            with self.assertQueryCount(__system__=13 + len(self._channels()) - 1):
+            with self.assertQueryCount(__system__=17 + len(self._channels()) - 1):
                 wizard.action_open()
             self.assertEqual(len(wizard.line_ids), 5 + extra_customers)
 

@@ -29,53 +29,6 @@ class TestDiscounts(CustomerRatingCommon):
         cls.order_manual.order_line.discount = 5.0
         cls.order_reward = cls._rewarded_order(cls.emil, "2026-05-14 10:00", 5)
 
-    @classmethod
-    def _rewarded_order(cls, partner, when, quantity):
-        """An order with a 20% promotion claimed, as a salesperson does."""
-        program = cls.env["loyalty.program"].create(
-            {
-                "name": "CR 20% off",
-                "program_type": "promotion",
-                "trigger": "auto",
-                "applies_on": "current",
-                "company_id": cls.main.id,
-                "rule_ids": [
-                    Command.create({"reward_point_mode": "order", "minimum_amount": 0})
-                ],
-                "reward_ids": [
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount": 20,
-                            "discount_applicability": "order",
-                        }
-                    )
-                ],
-            }
-        )
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "company_id": cls.main.id,
-                "team_id": cls.team.id,
-                "pricelist_id": cls.pricelist_usd.id,
-                "order_line": [
-                    Command.create(
-                        {"product_id": cls.product.id, "product_uom_qty": quantity}
-                    )
-                ],
-            }
-        )
-        order._update_programs_and_rewards()
-        coupon = order.coupon_point_ids.coupon_id.filtered(
-            lambda c: c.program_id == program
-        )
-        order._apply_program_reward(program.reward_ids, coupon)
-        order.action_confirm()
-        order.date_order = when
-        program.active = False
-        return order
-
     def _discounts(self):
         wizard = self._run("discounts")
         lines = self.env["customer.rating.discount.line"].search(

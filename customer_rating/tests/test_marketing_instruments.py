@@ -1,8 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import re
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BonusCommon, post_refund
 
@@ -133,6 +135,21 @@ class TestMarketingInstruments(BonusCommon):
         with self.assertRaisesRegex(UserError, "already blocked"):
             self._replace(old)
 
+    def test_a_replacement_is_one_movement_in_the_ledger(self):
+        self._confirmed(self.buyer, 2)
+        self._confirmed(self.buyer, 1)
+        old = self._card()
+        new = self._replace(old)
+        lots = self._ledger(new)
+        self.assertEqual(len(lots), 2, "one line per lot")
+        action = self.env.ref("customer_rating.loyalty_history_action_bonus_ledger")
+        groups = self.env["loyalty.history"]._read_group(
+            [*safe_eval(action.domain), ("card_id", "=", new.id)],
+            ["description"],
+            ["issued:sum", "__count"],
+        )
+        self.assertEqual(groups, [(f"Replaces {old.code}", 300.0, 2)])
+
     def test_a_salesperson_assigns_and_replaces(self):
         salesman = new_test_user(
             self.env,
@@ -153,6 +170,20 @@ class TestMarketingInstruments(BonusCommon):
         )
         with self.assertRaisesRegex(UserError, "unused, empty and nobody's"):
             self._replace(self._card(), new_code="4006381333931")
+
+    def test_blank_and_blocked_codes_say_so(self):
+        with self.assertRaisesRegex(UserError, "Type or scan the instrument's code"):
+            self._assign("   ")
+        self._confirmed(self.buyer, 2)
+        old = self._card()
+        self._replace(old, new_code="CR-CARD-0001")
+        other = self._confirmed(self.env["res.partner"].create({"name": "CR Other"}), 1)
+        card = self._card(other.partner_id)
+        with self.assertRaisesRegex(
+            UserError,
+            rf"The instrument {re.escape(old.code)} is blocked since .*cannot",
+        ):
+            self._replace(card, new_code=old.code)
 
     def test_printable_card(self):
         self._assign("5901234123457")

@@ -72,3 +72,27 @@ class TestProductBuyers(CustomerRatingCommon):
             company_ids=[Command.set(self.branch.ids)],
         )
         self.assertEqual({partner for partner, _p in lines}, {self.acme, self.carla})
+
+    def test_reward_lines_are_not_products_bought(self):
+        order = self._rewarded_order(self.emil, "2026-05-14 10:00", 5)
+        rewards = order.order_line.filtered("reward_id")
+        self.assertTrue(rewards)
+        lines = self._buyers()
+        bought = {
+            (line.order_id.partner_id.commercial_partner_id, line.product_id)
+            for line in (self.period_orders | order).order_line
+            if line.state == "sale" and not line.reward_id and not line.display_type
+        }
+        self.assertEqual(set(lines), bought)
+        self.assertNotIn((self.emil, rewards.product_id), set(lines))
+        self.assertEqual(
+            lines[self.emil, self.product].quantity,
+            5
+            + sum(
+                self.period_orders.order_line.filtered(
+                    lambda sol: sol.order_id.partner_id == self.emil
+                    and sol.product_id == self.product
+                    and sol.state == "sale"
+                ).mapped("product_uom_qty")
+            ),
+        )

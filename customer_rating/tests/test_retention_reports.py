@@ -107,7 +107,8 @@ class TestRetentionReports(RetentionCommon):
             counts["won_back"] += (
                 was in ("at_risk", "lost") and end["last_purchase"] >= DATE_FROM
             )
-        lines = self._run("retention")._report_lines()
+        wizard = self._run("retention")
+        lines = wizard._report_lines()
         self.assertEqual(lines.user_id, self.salesman | self.leader)
         self.assertEqual(len(lines), len(expected))  # Dan's line has no salesperson
         for line in lines:
@@ -125,6 +126,17 @@ class TestRetentionReports(RetentionCommon):
             (salesman.active_start, salesman.kept, salesman.at_risk, salesman.new),
             (1, 0, 1, 1),
         )
+        # no retention % without customers active at the start: an empty cell
+        rows = {row[0] or None: row for row in self._xlsx_rows(wizard)[1:-1]}
+        lines = wizard._report_lines()  # the export computed them again
+        for line in lines:
+            with self.subTest(user=line.user_id.name):
+                rate = rows[line.user_id.display_name or None][7]
+                if expected[line.user_id]["active_start"]:
+                    self.assertAlmostEqual(rate, line.retention_rate)
+                else:
+                    self.assertIsNone(rate)
+        self.assertTrue(any(not line.active_start for line in lines))
 
     def test_churn_reasons(self):
         callbacks = self.env["customer.rating.callback"]
@@ -193,9 +205,16 @@ class TestRetentionReports(RetentionCommon):
         with self.assertRaises(ValidationError):
             self._run("lost", date_from=TODAY, date_to=DATE_FROM)
 
-    def test_reports_filter_on_the_companies_of_the_user(self):
-        """Unchecking the branch in the company switcher hides its customers."""
-        wizard = self._run("lost")
-        wizard = wizard.with_context(allowed_company_ids=self.main.ids)
-        wizard.action_open()
+    def test_reports_filter_on_the_chosen_branches(self):
+        """Fred, lost in the period, bought at the branch: leaving the branch
+        out of the wizard's branches hides him; unticking it in the company
+        switcher does not, the wizard's branches are all the user's."""
+        wizard = self._run("lost", company_ids=[Command.set(self.main.ids)])
         self.assertFalse(wizard._report_lines())
+        switcher = self.env(
+            context=dict(self.env.context, allowed_company_ids=self.main.ids)
+        )
+        wizard = self._run("lost").with_env(switcher)
+        self.assertIn(self.branch, wizard._branches())
+        wizard.action_open()
+        self.assertEqual(wizard._report_lines().partner_id, self.fred)

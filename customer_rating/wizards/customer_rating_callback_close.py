@@ -11,7 +11,9 @@ class CustomerRatingCallbackClose(models.TransientModel):
     _name = "customer.rating.callback.close"
     _description = "Close call-backs"
 
-    callback_ids = fields.Many2many("customer.rating.callback", required=True)
+    callback_ids = fields.Many2many(
+        "customer.rating.callback", string="Call-backs", required=True
+    )
     outcome = fields.Selection(OUTCOMES, required=True)
     reason_id = fields.Many2one(
         "customer.rating.churn.reason",

@@ -15,13 +15,15 @@ class CustomerRatingInstrumentAssign(models.TransientModel):
 
     def action_assign(self):
         self.ensure_one()
-        card = self._instrument(self.code.strip())
+        card = self._instrument((self.code or "").strip())
         card.partner_id = self.partner_id.commercial_partner_id
         return {"type": "ir.actions.act_window_close"}
 
     def _instrument(self, code):
         """The instrument of `code`, if it can be given to the customer."""
         cards = self.env["loyalty.card"]
+        if not code:
+            raise UserError(self.env._("Type or scan the instrument's code."))
         cards._check_barcode(code)
         card = cards.with_context(active_test=False).search(
             [("code", "=", code)], limit=1

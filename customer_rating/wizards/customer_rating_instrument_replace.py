@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.loyalty_card import BLOCK_REASONS
 
@@ -52,7 +53,8 @@ class CustomerRatingInstrumentReplace(models.TransientModel):
         """The scanned instrument (empty, of the same program, nobody's), or
         a new one."""
         cards = self.env["loyalty.card"]
-        if not self.new_code:
+        code = (self.new_code or "").strip()
+        if not code:
             # sudo: salespeople may not create cards; this one is an empty
             # card of the old one's program, given to its holder right after.
             return (
@@ -60,12 +62,22 @@ class CustomerRatingInstrumentReplace(models.TransientModel):
                 .create({"program_id": old.program_id.id, "points": 0})
                 .sudo(False)
             )
-        code = self.new_code.strip()
         cards._check_barcode(code)
-        new = cards.search([("code", "=", code)], limit=1)
+        new = cards.with_context(active_test=False).search(
+            [("code", "=", code)], limit=1
+        )
         if not new:
             raise UserError(
                 self.env._("No marketing instrument has the code %s.", code)
+            )
+        if new.is_blocked:
+            raise UserError(
+                self.env._(
+                    "The instrument %(code)s is blocked since %(date)s: it cannot "
+                    "replace another one.",
+                    code=code,
+                    date=format_date(self.env, new.blocked_date),
+                )
             )
         if new == old or new.partner_id or new.points:
             raise UserError(

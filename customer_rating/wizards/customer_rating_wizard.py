@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..models.customer_rating_rules import GAP_THRESHOLD
 
@@ -32,6 +33,9 @@ REPORT_MODELS = {
     "visits": "customer.rating.visit.line",
     "marketing": "customer.rating.marketing.line",
 }
+# The largest "top N": more than any customer base, well within a database
+# integer (a larger number would be refused by PostgreSQL, unexplained).
+TOP_MAX = 1_000_000
 PERIODS = [
     ("this_month", "This month"),
     ("last_month", "Last month"),
@@ -72,9 +76,9 @@ class CustomerRatingWizard(models.TransientModel):
     company_ids = fields.Many2many(
         "res.company",
         string="Branches",
-        default=lambda self: self.env.companies,
-        domain=lambda self: [("id", "in", self.env.companies.ids)],
-        help="Among the companies selected in the company switcher.",
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+        help="Empty: the report company and all its branches you are allowed "
+        "in, whatever the company switcher ticks.",
     )
     team_ids = fields.Many2many("crm.team", string="Sales Teams")
     user_ids = fields.Many2many(
@@ -101,6 +105,37 @@ class CustomerRatingWizard(models.TransientModel):
     top = fields.Integer(help="Show the first N customers only; 0 shows all.")
     line_ids = fields.One2many("customer.rating.line", "wizard_id")
 
+    def _branches(self):
+        """The branches of the report: those chosen, else the report
+        company (by default the current one) and all its branches the user
+        is allowed in, so that an owner's report covers every branch, not
+        only those ticked in the company switcher. (Left empty rather than
+        filled by default: the form could not show the names of companies
+        left out of the switcher, Odoo's company rule hides them.)"""
+        self.ensure_one()
+        if self.company_ids:
+            return self.company_ids
+        # sudo: reads the place in the company tree of the report company
+        # and of the companies the user is allowed in, which the company
+        # rule hides when unticked in the switcher
+        prefix = self.company_id.sudo().parent_path
+        return (
+            self.env.user.company_ids.sudo()
+            .filtered(lambda company: company.parent_path.startswith(prefix))
+            .sudo(False)
+        )
+
+    def _with_branches(self):
+        """This wizard in a context whose allowed companies are its report
+        company and branches (those the user is allowed in): the record
+        rules and the rules layer read the companies of the context, which
+        otherwise are only those ticked in the company switcher."""
+        self.ensure_one()
+        allowed = (self.company_id | self._branches()) & self.env.user.company_ids
+        if not allowed:
+            return self
+        return self.with_context(allowed_company_ids=allowed.ids)
+
     @api.depends("period")
     def _compute_dates(self):
         rules = self.env["customer.rating.rules"]
@@ -124,12 +159,34 @@ class CustomerRatingWizard(models.TransientModel):
         if any(not 0 < wizard.gap_threshold <= 100 for wizard in self):
             raise ValidationError(self.env._("The share must be between 0 and 100%."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_top_value(vals.get("top"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_top_value(vals.get("top"))
+        return super().write(vals)
+
+    @api.model
+    def _check_top_value(self, top):
+        """Top N is 0 (all customers) or a number of customers up to
+        TOP_MAX; checked before the database sees it, which would refuse a
+        number beyond its integers with a raw error."""
+        if top and not 0 <= top <= TOP_MAX:
+            raise ValidationError(
+                self.env._(
+                    "Top must be a number of customers between 1 and %(max)s, "
+                    "or 0 for all.",
+                    max=f"{TOP_MAX:,}",
+                )
+            )
+
     @api.constrains("top")
     def _check_top(self):
-        if any(wizard.top < 0 for wizard in self):
-            raise ValidationError(
-                self.env._("Top must be a positive number, or 0 for all.")
-            )
+        for wizard in self:
+            self._check_top_value(wizard.top)
 
     def _scope(self):
         """The report's parameters, as the rules layer gives them to the
@@ -139,7 +196,7 @@ class CustomerRatingWizard(models.TransientModel):
             self.date_from,
             self.date_to,
             company=self.company_id,
-            companies=self.company_ids,
+            companies=self._branches(),
             teams=self.team_ids,
             users=self.user_ids,
             products=self.product_ids,
@@ -159,15 +216,16 @@ class CustomerRatingWizard(models.TransientModel):
     def _compute_report(self):
         """(Re)compute the lines of the chosen report."""
         self.ensure_one()
-        scope = self._scope()
+        wizard = self._with_branches()
+        scope = wizard._scope()
         if not scope.companies:
             raise UserError(
                 self.env._(
-                    "Choose at least one branch among the companies you are working in."
+                    "Choose at least one branch among the companies you are allowed in."
                 )
             )
-        self._report_lines().unlink()
-        self._report_model()._fill(scope)
+        wizard._report_lines().unlink()
+        wizard._report_model()._fill(scope)
         self.invalidate_recordset(["line_ids"])
 
     def _title(self):
@@ -176,8 +234,8 @@ class CustomerRatingWizard(models.TransientModel):
             report=dict(self._fields["report"]._description_selection(self.env))[
                 self.report
             ],
-            date_from=self.date_from,
-            date_to=self.date_to,
+            date_from=format_date(self.env, self.date_from),
+            date_to=format_date(self.env, self.date_to),
         )
 
     def action_open(self):
@@ -190,6 +248,7 @@ class CustomerRatingWizard(models.TransientModel):
             "view_mode": model._report_view_mode(self),
             "domain": [("wizard_id", "=", self.id)],
             "context": model._report_context(self),
+            "help": model._report_help(self._with_branches()),
         }
 
     def action_print_pdf(self):

@@ -181,7 +181,7 @@ tours.add("customer_rating_call_back_tour", {
     steps: () => [
         {
             content: "The call-back in the customer's chatter: Mark Done",
-            trigger: '.o-mail-Activity:contains("Call back") .o-mail-Activity-markDone',
+            trigger: '.o-mail-Activity:contains("Call-back") .o-mail-Activity-markDone',
             run: "click",
         },
         {
