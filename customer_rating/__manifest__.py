@@ -60,6 +60,7 @@
     "assets": {
         "web.assets_backend": [
             "customer_rating/static/src/activity_model_patch.js",
+            "customer_rating/static/src/heat_map/*",
         ],
         "web.assets_tests": [
             "customer_rating/static/tests/tours/*.js",
