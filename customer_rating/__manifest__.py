@@ -61,6 +61,7 @@
         "web.assets_backend": [
             "customer_rating/static/src/activity_model_patch.js",
             "customer_rating/static/src/heat_map/*",
+            "customer_rating/static/src/card_chart/*",
         ],
         "web.assets_tests": [
             "customer_rating/static/tests/tours/*.js",
