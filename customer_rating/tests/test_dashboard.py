@@ -388,3 +388,20 @@ class TestDashboard(TransactionCase):
             [("customer_rating_due_soon", "=", True), ("name", "like", "CR Dash")]
         )
         self.assertEqual(found, self.ben)
+
+    def test_queries_do_not_grow_with_the_customers(self):
+        """Set-based: as many queries for 6 customers as for 12."""
+
+        def count_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._dashboard(self.env.user)
+            return self.env.cr.sql_log_count - before
+
+        self._dashboard(self.env.user)  # caches of the registry warmed up
+        few = count_queries()
+        for n in range(6):
+            customer = self.env["res.partner"].create({"name": f"CR Dash More {n}"})
+            self._order(customer, f"2026-0{n + 1}-10 10:00", n + 1, self.company)
+        self.assertEqual(count_queries(), few)
