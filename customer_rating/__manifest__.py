@@ -53,6 +53,7 @@
         "report/customer_rating_instrument_card.xml",
         "views/loyalty_card_views.xml",
         "wizards/customer_rating_instrument_views.xml",
+        "views/customer_rating_dashboard_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -61,6 +62,9 @@
     "assets": {
         "web.assets_backend": [
             "customer_rating/static/src/activity_model_patch.esm.js",
+            "customer_rating/static/src/dashboard/*",
+            "customer_rating/static/src/heat_map/*",
+            "customer_rating/static/src/card_chart/*",
         ],
         "web.assets_tests": [
             "customer_rating/static/tests/tours/*.js",

@@ -16,3 +16,6 @@ from . import res_partner_card
 from . import res_partner_marketing
 from . import sale_order
 from . import sale_order_line
+from . import res_partner_retention
+from . import customer_rating_dashboard
+from . import res_partner_card_chart

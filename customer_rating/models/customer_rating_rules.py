@@ -740,3 +740,24 @@ class CustomerRatingRules(models.AbstractModel):
             SQL.identifier(alias, "commercial_partner_id"),
             incomplete if required_names else SQL("FALSE"),
         )
+
+    @api.model
+    def _due_soon_days(self):
+        """The days ahead in which an expected next purchase is *due soon*
+        (Settings, 7 by default)."""
+        params = self.env["ir.config_parameter"].sudo()  # reading settings only
+        return int(params.get_param("customer_rating.due_soon_days") or 7)
+
+    @api.model
+    def _due_soon(self, alias, at, days):
+        """A customer (`alias`: a row of `_retention_query` on day `at`) is
+        *due soon* when still active and their expected next purchase (last
+        purchase plus their rhythm, as on the card) falls from `at` to `days`
+        days later, both included."""
+        return SQL(
+            "(%(r)s.status = 'active' AND %(r)s.last_purchase"
+            " + round(%(r)s.rhythm)::int BETWEEN %(at)s AND %(at)s + %(days)s)",
+            r=SQL.identifier(alias),
+            at=at,
+            days=days,
+        )

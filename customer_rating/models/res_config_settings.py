@@ -32,6 +32,13 @@ class ResConfigSettings(models.TransientModel):
         default=60,
         help="The rhythm of customers who ordered on one day only.",
     )
+    customer_rating_due_soon_days = fields.Integer(
+        "Due Soon Within (Days)",
+        config_parameter="customer_rating.due_soon_days",
+        default=7,
+        help="The dashboard's Due Soon: active customers whose expected next "
+        "purchase (last purchase plus their rhythm) falls within this many days.",
+    )
     customer_rating_callback_user_id = fields.Many2one(
         "res.users",
         "Call-backs Fallback User",
@@ -45,6 +52,7 @@ class ResConfigSettings(models.TransientModel):
         "customer_rating_at_risk_factor",
         "customer_rating_lost_factor",
         "customer_rating_default_gap",
+        "customer_rating_due_soon_days",
     )
     def _check_customer_rating_retention(self):
         for settings in self:
@@ -59,6 +67,10 @@ class ResConfigSettings(models.TransientModel):
                     self.env._(
                         "The lost factor must be larger than the at risk factor."
                     )
+                )
+            if settings.customer_rating_due_soon_days < 0:
+                raise ValidationError(
+                    self.env._("The due soon days cannot be negative.")
                 )
             if settings.customer_rating_default_gap <= 0:
                 raise ValidationError(

@@ -108,3 +108,8 @@ class TestBrowserTours(HttpCase):
         self.assertEqual(callback.reason_id, reason)
         self.assertEqual(callback.feedback, "Moved to a cheaper shop nearby")
         self.assertFalse(activity.exists())
+
+    def test_dashboard_and_heat_map(self):
+        """Admin opens the app on its dashboard, opens the customers at risk,
+        the Pareto curve and the heat map of the visit patterns."""
+        self.start_tour("/odoo", "customer_rating_dashboard_tour", login="admin")

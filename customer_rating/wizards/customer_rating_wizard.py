@@ -275,3 +275,70 @@ class CustomerRatingWizard(models.TransientModel):
         lines = self._report_lines()
         filename = f"{self.report}_{self.date_from}_{self.date_to}.xlsx"
         return filename, lines._report_xlsx(self)
+
+    def action_open_heat_map(self):
+        """Compute the visit patterns and show them as a heat map per branch
+        (weekday x hour), the client action `customer_rating_visit_heat_map`."""
+        self.ensure_one()
+        self.report = "visits"
+        self._compute_report()
+        return {
+            "type": "ir.actions.client",
+            "tag": "customer_rating_visit_heat_map",
+            "name": self._title(),
+            "params": {"wizard_id": self.id},
+        }
+
+    def action_open_visit_pivot(self):
+        """The computed visit patterns as a pivot (from the heat map)."""
+        self.ensure_one()
+        model = self._report_model()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._title(),
+            "res_model": model._name,
+            "views": [(False, mode) for mode in ("pivot", "list", "graph")],
+            "domain": [("wizard_id", "=", self.id)],
+            "context": model._report_context(self),
+        }
+
+    def get_heat_map_data(self):
+        """The computed visit patterns of this run: per branch, a row per
+        weekday (Monday first) of 24 cells (hours), each with its orders and
+        revenue; and the largest cell, which the colour scale ends at."""
+        self.ensure_one()
+        lines = self._report_lines()
+        branches = {}
+        for line in lines:
+            branch = branches.setdefault(
+                line.branch_id.id,
+                {
+                    "id": line.branch_id.id,
+                    "name": line.branch_id.name,
+                    "cells": [
+                        [{"orders": 0, "revenue": 0.0} for _hour in range(24)]
+                        for _day in range(7)
+                    ],
+                    "orders": 0,
+                    "revenue": 0.0,
+                },
+            )
+            cell = branch["cells"][int(line.weekday) - 1][int(line.hour)]
+            cell["orders"] += line.order_count
+            cell["revenue"] += line.revenue
+            branch["orders"] += line.order_count
+            branch["revenue"] += line.revenue
+        weekdays = dict(
+            self.env["customer.rating.visit.line"]
+            ._fields["weekday"]
+            ._description_selection(self.env)
+        )
+        cells = [cell for b in branches.values() for day in b["cells"] for cell in day]
+        return {
+            "title": self._title(),
+            "currency_id": self.currency_id.id,
+            "weekdays": [weekdays[str(day)] for day in range(1, 8)],
+            "branches": sorted(branches.values(), key=lambda b: b["name"]),
+            "max_orders": max((cell["orders"] for cell in cells), default=0),
+            "max_revenue": max((cell["revenue"] for cell in cells), default=0.0),
+        }

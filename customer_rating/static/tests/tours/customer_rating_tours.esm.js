@@ -5,6 +5,108 @@ import {registry} from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 
+// Reports > Customer Rating, from anywhere in the app.
+function openRatingWizard() {
+    return [
+        {
+            content: "Open the Reports menu",
+            trigger: '.o_main_navbar .dropdown-toggle:contains("Reports")',
+            run: "click",
+        },
+        {
+            content: "Open the rating wizard",
+            trigger: '.o-dropdown--menu .dropdown-item:contains("Customer Rating")',
+            run: "click",
+        },
+    ];
+}
+
+tours.add("customer_rating_dashboard_tour", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the Customer Rating app",
+            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "The dashboard counts the customers at risk",
+            trigger: '.o_customer_rating_tile[data-tile="at_risk"] .o_cr_value',
+        },
+        {
+            content: "It draws the revenue per month",
+            trigger: ".o_customer_rating_dashboard canvas",
+        },
+        {
+            content: "Open the customers at risk",
+            trigger: '.o_customer_rating_tile[data-tile="at_risk"]',
+            run: "click",
+        },
+        {
+            content: "The Customers list, filtered on the customers at risk",
+            trigger: '.o_searchview_facet:contains("At Risk")',
+        },
+        {
+            trigger: ".o_list_view .o_data_row",
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "Open the Pareto curve",
+            trigger: '.o_customer_rating_tile[data-tile="pareto"]',
+            run: "click",
+        },
+        {
+            content: "The Pareto curve is a line chart",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+        },
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "Open the visit patterns",
+            trigger: '.o_customer_rating_tile[data-tile="visits"]',
+            run: "click",
+        },
+        {
+            content: "The heat map colours the busy hours",
+            trigger: ".o_customer_rating_heat_map .o_cr_heat_table .o_cr_heat_busy",
+        },
+        {
+            content: "and leaves the quiet ones blank",
+            trigger: ".o_customer_rating_heat_map .o_cr_heat_table .o_cr_heat_quiet",
+        },
+        {
+            content: "Show the revenue",
+            trigger: '.o_customer_rating_heat_map button[name="revenue"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_customer_rating_heat_map button[name="revenue"].btn-primary',
+        },
+        {
+            content: "The same figures as a pivot",
+            trigger: ".o_customer_rating_heat_map .o_cr_pivot",
+            run: "click",
+        },
+        {
+            trigger: ".o_pivot_view .o_pivot table",
+        },
+        {
+            trigger: "body:not(:has(.o_error_dialog))",
+        },
+    ],
+});
+
 tours.add("customer_rating_rating_tour", {
     url: "/odoo",
     steps: () => [
@@ -18,6 +120,11 @@ tours.add("customer_rating_rating_tour", {
             trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
+        {
+            content: "The app opens on its dashboard",
+            trigger: ".o_customer_rating_dashboard .o_customer_rating_tile",
+        },
+        ...openRatingWizard(),
         {
             content: "Choose last quarter",
             trigger: '.modal .o_field_widget[name="period"] select',
@@ -66,6 +173,7 @@ tours.add("customer_rating_rating_tour", {
             trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
+        ...openRatingWizard(),
         {
             trigger: '.modal .o_field_widget[name="period"] select',
             run: "selectByLabel Last quarter",
@@ -103,6 +211,10 @@ tours.add("customer_rating_card_tour", {
         {
             content: "It shows the orders of the customer",
             trigger: '.o_field_widget[name="customer_rating_order_count"]:contains("1")',
+        },
+        {
+            content: "The card charts the customer's months",
+            trigger: ".o_customer_rating_spend_chart canvas",
         },
         {
             content: "Open the bonus ledger",
@@ -229,6 +341,14 @@ tours.add("customer_rating_call_back_tour", {
             trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
+        {
+            content: "Her dashboard ranks her customer, and nobody else's",
+            trigger: '.o_customer_rating_dashboard .o_cr_top:contains("CR Tour Regular")',
+        },
+        {
+            trigger: '.o_customer_rating_dashboard .o_cr_top:not(:contains("CR Tour Other"))',
+        },
+        ...openRatingWizard(),
         {
             trigger: '.modal footer button[name="action_open"]',
             run: "click",
