@@ -67,8 +67,7 @@ class CustomerRatingDashboard(models.AbstractModel):
         """The customers active, due soon, at risk and lost today and on the
         same day last month (`_retention_query`)."""
         rules = self.env["customer.rating.rules"]
-        for model in ("sale.order", "res.partner", "account.move.line"):
-            self.env[model].flush_model()
+        rules._flush_sources()
         days = rules._due_soon_days()
         counts = {}
         for key, day in (("now", today), ("before", today - relativedelta(months=1))):
@@ -109,8 +108,7 @@ class CustomerRatingDashboard(models.AbstractModel):
         rules = self.env["customer.rating.rules"]
         first = today.replace(day=1) - relativedelta(months=11)
         scope = rules._report_scope(first, today)
-        for model in self.env["customer.rating.line"]._report_sources:
-            self.env[model].flush_model()
+        rules._flush_sources()
         self.env.cr.execute(
             SQL(
                 """
@@ -120,7 +118,7 @@ class CustomerRatingDashboard(models.AbstractModel):
                                %(profit)s AS profit
                           %(orders)s
                         UNION ALL
-                        SELECT am.invoice_date, -%(returned)s, -%(returned_profit)s
+                        SELECT ret.day, -%(returned)s, -%(returned_profit)s
                           %(returns)s) f
                  GROUP BY 1
                 """,

@@ -32,8 +32,7 @@ class ResPartner(models.Model):
         customer = [
             ("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id)
         ]
-        for model in ("sale.order", "res.partner", "account.move", "account.move.line"):
-            self.env[model].flush_model()
+        rules._flush_sources()
         self.env.cr.execute(
             SQL(
                 """
@@ -43,7 +42,7 @@ class ResPartner(models.Model):
                                TRUE AS is_order
                           %(orders)s
                         UNION ALL
-                        SELECT am.invoice_date, -%(returned)s, FALSE
+                        SELECT ret.day, -%(returned)s, FALSE
                           %(returns)s) f
                  GROUP BY 1
                 """,
