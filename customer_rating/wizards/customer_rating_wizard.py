@@ -175,11 +175,12 @@ class CustomerRatingWizard(models.TransientModel):
         TOP_MAX; checked before the database sees it, which would refuse a
         number beyond its integers with a raw error."""
         if top and not 0 <= top <= TOP_MAX:
+            highest = format(TOP_MAX, ",")
             raise ValidationError(
                 self.env._(
                     "Top must be a number of customers between 1 and %(max)s, "
                     "or 0 for all.",
-                    max=f"{TOP_MAX:,}",
+                    max=highest,
                 )
             )
 
