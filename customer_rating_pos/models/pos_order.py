@@ -112,22 +112,13 @@ class PosOrder(models.Model):
         computed; for bonus cards the ledger follows the order's lines
         instead (`_bonus_sync_ledger`)."""
         mapping = {item["old_id"]: int(item["id"]) for item in coupon_updates}
-        card_ids = {
-            mapping.get(int(coupon["card_id"])) or int(coupon["card_id"])
-            for coupon in coupon_data
-        }
-        bonus_cards = (
-            self.env["loyalty.card"]
-            .browse(card_ids)
-            .exists()
-            .filtered("is_customer_bonus")
-        )
-        others = [
-            coupon
-            for coupon in coupon_data
-            if (mapping.get(int(coupon["card_id"])) or int(coupon["card_id"]))
-            not in bonus_cards.ids
-        ]
+
+        def card_id(coupon):
+            return mapping.get(int(coupon["card_id"])) or int(coupon["card_id"])
+
+        cards = self.env["loyalty.card"].browse({card_id(c) for c in coupon_data})
+        bonus_ids = set(cards.exists().filtered("is_customer_bonus").ids)
+        others = [coupon for coupon in coupon_data if card_id(coupon) not in bonus_ids]
         res = super().add_loyalty_history_lines(others, coupon_updates)
         self.filtered(lambda order: order._bonus_is_counted())._bonus_sync_ledger()
         return res
