@@ -121,7 +121,7 @@ SELECT partner_id,
           %(orders)s
         UNION ALL
         SELECT p.commercial_partner_id, -(%(returned)s),
-               CASE WHEN am.invoice_date >= %(since)s THEN -(%(returned)s)
+               CASE WHEN ret.day >= %(since)s THEN -(%(returned)s)
                     ELSE 0 END,
                0, NULL, NULL
           %(returns)s) figures
@@ -442,9 +442,8 @@ class ResPartner(models.Model):
     def _customer_rating_sort_query(self):
         """SQL: the figures SORTABLE sorts by, per commercial partner who
         bought; the same as `_customer_rating_card`'s."""
-        for model in ("sale.order", "res.partner", "account.move", "account.move.line"):
-            self.env[model].flush_model()
         rules = self.env["customer.rating.rules"]
+        rules._flush_sources()
         scope = rules._card_scope()
         day = rules._local_day(SQL("o.date_order"))
         return SQL(

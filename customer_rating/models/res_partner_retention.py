@@ -43,8 +43,7 @@ class ResPartner(models.Model):
         """SQL: partner ids of the retention query of today for the user,
         its rows `r` matching `condition`."""
         rules = self.env["customer.rating.rules"]
-        for model in ("sale.order", "res.partner", "account.move.line"):
-            self.env[model].flush_model()
+        rules._flush_sources()
         today = rules._today()
         return SQL(
             "(SELECT r.partner_id FROM (%s) r WHERE %s)",
