@@ -17,7 +17,9 @@ patch(Activity.prototype, {
         if (!closeAction) {
             return super.markAsDone(attachmentIds);
         }
-        await new Promise((resolve) => action.doAction(closeAction, {onClose: resolve}));
+        await new Promise((resolve) =>
+            action.doAction(closeAction, {onClose: resolve})
+        );
         this.store.activityBroadcastChannel?.postMessage({
             type: "RELOAD_CHATTER",
             payload: {id: this.res_id, model: this.res_model},

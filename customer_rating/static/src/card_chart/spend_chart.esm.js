@@ -3,13 +3,13 @@
 // the Chart.js bundle Odoo's graph view loads.
 
 import {Component, onMounted, onWillStart, onWillUnmount, useRef} from "@odoo/owl";
-import {loadBundle} from "@web/core/assets";
-import {formatCurrency} from "@web/core/currency";
-import {deserializeDate} from "@web/core/l10n/dates";
 import {_t} from "@web/core/l10n/translation";
+import {deserializeDate} from "@web/core/l10n/dates";
+import {formatCurrency} from "@web/core/currency";
+import {loadBundle} from "@web/core/assets";
 import {registry} from "@web/core/registry";
-import {useService} from "@web/core/utils/hooks";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
+import {useService} from "@web/core/utils/hooks";
 
 export class CustomerRatingSpendChart extends Component {
     static template = "customer_rating.SpendChart";
@@ -26,7 +26,9 @@ export class CustomerRatingSpendChart extends Component {
                 return;
             }
             const [data] = await Promise.all([
-                this.orm.call("res.partner", "customer_rating_monthly_history", [[resId]]),
+                this.orm.call("res.partner", "customer_rating_monthly_history", [
+                    [resId],
+                ]),
                 loadBundle("web.chartjs_lib"),
             ]);
             this.data = data;
@@ -71,7 +73,9 @@ export class CustomerRatingSpendChart extends Component {
                         position: "left",
                         ticks: {
                             callback: (value) =>
-                                formatCurrency(value, currencyId, {humanReadable: true}),
+                                formatCurrency(value, currencyId, {
+                                    humanReadable: true,
+                                }),
                         },
                     },
                     visits: {

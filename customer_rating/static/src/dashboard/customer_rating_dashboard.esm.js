@@ -3,14 +3,21 @@
 // its report or list (action_open_tile), the net revenue per month drawn
 // with Chart.js as Odoo's graph view loads it.
 
-import {Component, onMounted, onWillStart, onWillUnmount, useRef, useState} from "@odoo/owl";
-import {loadBundle} from "@web/core/assets";
-import {formatCurrency} from "@web/core/currency";
+import {
+    Component,
+    onMounted,
+    onWillStart,
+    onWillUnmount,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import {deserializeDate, formatDate} from "@web/core/l10n/dates";
 import {_t} from "@web/core/l10n/translation";
+import {formatCurrency} from "@web/core/currency";
+import {loadBundle} from "@web/core/assets";
 import {registry} from "@web/core/registry";
-import {useService} from "@web/core/utils/hooks";
 import {standardActionServiceProps} from "@web/webclient/actions/action_service";
+import {useService} from "@web/core/utils/hooks";
 
 export class CustomerRatingDashboard extends Component {
     static template = "customer_rating.Dashboard";
@@ -61,7 +68,9 @@ export class CustomerRatingDashboard extends Component {
     }
 
     money(amount) {
-        return formatCurrency(amount, this.state.data.currency_id, {humanReadable: true});
+        return formatCurrency(amount, this.state.data.currency_id, {
+            humanReadable: true,
+        });
     }
 
     points(value) {
@@ -89,9 +98,11 @@ export class CustomerRatingDashboard extends Component {
     }
 
     async open(tile) {
-        const action = await this.orm.call("customer.rating.dashboard", "action_open_tile", [
-            tile,
-        ]);
+        const action = await this.orm.call(
+            "customer.rating.dashboard",
+            "action_open_tile",
+            [tile]
+        );
         return this.actionService.doAction(action);
     }
 

@@ -4,11 +4,11 @@
 // Patterns report of a wizard (customer.rating.wizard.get_heat_map_data).
 
 import {Component, onWillStart, useState} from "@odoo/owl";
-import {formatCurrency} from "@web/core/currency";
 import {_t} from "@web/core/l10n/translation";
+import {formatCurrency} from "@web/core/currency";
 import {registry} from "@web/core/registry";
-import {useService} from "@web/core/utils/hooks";
 import {standardActionServiceProps} from "@web/webclient/actions/action_service";
+import {useService} from "@web/core/utils/hooks";
 
 export class VisitHeatMap extends Component {
     static template = "customer_rating.VisitHeatMap";
@@ -46,7 +46,9 @@ export class VisitHeatMap extends Component {
 
     get max() {
         const data = this.state.data;
-        return (this.state.measure === "orders" ? data.max_orders : data.max_revenue) || 1;
+        return (
+            (this.state.measure === "orders" ? data.max_orders : data.max_revenue) || 1
+        );
     }
 
     value(cell) {
@@ -61,7 +63,9 @@ export class VisitHeatMap extends Component {
         if (this.state.measure === "orders") {
             return String(value);
         }
-        return formatCurrency(value, this.state.data.currency_id, {humanReadable: true});
+        return formatCurrency(value, this.state.data.currency_id, {
+            humanReadable: true,
+        });
     }
 
     cellStyle(cell) {
@@ -69,7 +73,7 @@ export class VisitHeatMap extends Component {
         if (!ratio) {
             return "";
         }
-        // from a pale to a deep teal, white text on the darker half
+        // From a pale to a deep teal, white text on the darker half
         const alpha = 0.12 + 0.88 * ratio;
         const color = ratio > 0.5 ? "#fff" : "#1f2d3d";
         return `background-color: rgba(1, 126, 132, ${alpha.toFixed(3)}); color: ${color};`;
@@ -87,9 +91,11 @@ export class VisitHeatMap extends Component {
     }
 
     async openPivot() {
-        const action = await this.orm.call("customer.rating.wizard", "action_open_visit_pivot", [
-            [this.wizardId],
-        ]);
+        const action = await this.orm.call(
+            "customer.rating.wizard",
+            "action_open_visit_pivot",
+            [[this.wizardId]]
+        );
         return this.actionService.doAction(action);
     }
 }

@@ -31,7 +31,8 @@ tours.add("customer_rating_dashboard_tour", {
         },
         {
             content: "Open the Customer Rating app",
-            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            trigger:
+                '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
         {
@@ -117,7 +118,8 @@ tours.add("customer_rating_rating_tour", {
         },
         {
             content: "Open the Customer Rating app",
-            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            trigger:
+                '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
         {
@@ -170,7 +172,8 @@ tours.add("customer_rating_rating_tour", {
             run: "click",
         },
         {
-            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            trigger:
+                '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
         ...openRatingWizard(),
@@ -210,7 +213,8 @@ tours.add("customer_rating_card_tour", {
         },
         {
             content: "It shows the orders of the customer",
-            trigger: '.o_field_widget[name="customer_rating_order_count"]:contains("1")',
+            trigger:
+                '.o_field_widget[name="customer_rating_order_count"]:contains("1")',
         },
         {
             content: "The card charts the customer's months",
@@ -330,7 +334,8 @@ tours.add("customer_rating_call_back_tour", {
         },
         {
             content: "The call-back is done",
-            trigger: 'body:not(:has(.modal)) .o-mail-Chatter:not(:has(.o-mail-Activity))',
+            trigger:
+                "body:not(:has(.modal)) .o-mail-Chatter:not(:has(.o-mail-Activity))",
         },
         {
             content: "The salesperson's rating",
@@ -338,15 +343,18 @@ tours.add("customer_rating_call_back_tour", {
             run: "click",
         },
         {
-            trigger: '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
+            trigger:
+                '.o_app[data-menu-xmlid="customer_rating.customer_rating_menu_root"]',
             run: "click",
         },
         {
             content: "Her dashboard ranks her customer, and nobody else's",
-            trigger: '.o_customer_rating_dashboard .o_cr_top:contains("CR Tour Regular")',
+            trigger:
+                '.o_customer_rating_dashboard .o_cr_top:contains("CR Tour Regular")',
         },
         {
-            trigger: '.o_customer_rating_dashboard .o_cr_top:not(:contains("CR Tour Other"))',
+            trigger:
+                '.o_customer_rating_dashboard .o_cr_top:not(:contains("CR Tour Other"))',
         },
         ...openRatingWizard(),
         {
