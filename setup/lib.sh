@@ -4,7 +4,8 @@
 # is), and write the Odoo configuration file both commands use.
 #
 # Settings (all optional):
-#   PYTHON                 interpreter that has Odoo 18 installed (python3)
+#   PYTHON                 interpreter that has Odoo 18 installed (found
+#                          among python3, pyenv's and /usr/local's)
 #   PGHOST/PGPORT/PGUSER/PGPASSWORD
 #                          an existing PostgreSQL server to use; when it cannot
 #                          be reached the project starts its own cluster
@@ -16,12 +17,29 @@ set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE_DIR="${CUSTOMER_RATING_STATE:-$REPO_DIR/.local}"
-PYTHON="${PYTHON:-python3}"
 PG_PORT_OWN=54329
 PG_ROLE_OWN=odoo
 
 say() { printf '\033[1m[customer_rating]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[customer_rating] ERROR:\033[0m %s\n' "$*" >&2; exit 2; }
+
+# The interpreter that has Odoo: the first of python3 on the PATH, pyenv's
+# Pythons and /usr/local's that imports odoo (a job may run with a bare
+# PATH, where python3 is the system's), else python3 (require_odoo then says
+# what to install).
+find_python() {
+    local home candidate
+    home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+    for candidate in python3 "$home"/.pyenv/shims/python3 \
+        "$home"/.pyenv/versions/*/bin/python3 /usr/local/bin/python3; do
+        if "$candidate" -c 'import odoo.release' >/dev/null 2>&1; then
+            command -v "$candidate"
+            return
+        fi
+    done
+    echo python3
+}
+PYTHON="${PYTHON:-$(find_python)}"
 
 # Odoo 18.0 must be importable by $PYTHON; we never install it ourselves.
 require_odoo() {
