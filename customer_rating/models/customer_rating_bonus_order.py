@@ -37,14 +37,39 @@ class CustomerRatingBonusOrder(models.AbstractModel):
         """The untaxed amount the order earns points on, in its currency."""
         raise NotImplementedError
 
+    def _bonus_lines(self):
+        """The lines of these orders that sell (goods and rewards)."""
+        raise NotImplementedError
+
+    def _bonus_refunded_amount(self, lines):
+        """The untaxed amount of `lines` (of one order) taken back by its
+        counted refunds, in the order's currency."""
+        raise NotImplementedError
+
     def _bonus_redemptions(self):
         """Points each bonus card pays for the rewards of these orders."""
-        raise NotImplementedError
+        costs = defaultdict(float)
+        for line in self._bonus_lines():
+            if line.coupon_id.program_id.is_customer_bonus:
+                costs[line.coupon_id._bonus_current()] += line.points_cost
+        return costs
 
     def _bonus_refunded_ratios(self, card):
         """The share of the order's goods, and of its rewards paid with
         `card`, taken back by its refunds."""
-        raise NotImplementedError
+        self.ensure_one()
+        lines = self._bonus_lines()
+        rewards = lines.filtered(
+            lambda line: line.coupon_id and line.coupon_id._bonus_current() == card
+        )
+        goods = lines.filtered(lambda line: not line.is_reward_line)
+        return self._bonus_refunded_ratio(goods), self._bonus_refunded_ratio(rewards)
+
+    def _bonus_refunded_ratio(self, lines):
+        total = sum(lines.mapped("price_subtotal"))
+        if self.currency_id.is_zero(total):
+            return 0.0
+        return min(max(self._bonus_refunded_amount(lines) / total, 0.0), 1.0)
 
     def _bonus_channels(self):
         """The order models of every channel, this mixin's heirs."""

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
@@ -89,30 +88,13 @@ class SaleOrder(models.Model):
             limit=1,
         )
 
-    def _bonus_redemptions(self):
-        costs = defaultdict(float)
-        for line in self.order_line:
-            if line.coupon_id.program_id.is_customer_bonus:
-                costs[line.coupon_id._bonus_current()] += line.points_cost
-        return costs
+    def _bonus_lines(self):
+        return self.order_line.filtered(lambda line: not line.display_type)
 
-    def _bonus_refunded_ratios(self, card):
+    def _bonus_refunded_amount(self, lines):
         """Refunds of sales orders are posted credit notes."""
-        self.ensure_one()
-        lines = self.order_line.filtered(lambda line: not line.display_type)
-        rewards = lines.filtered(
-            lambda line: line.coupon_id and line.coupon_id._bonus_current() == card
-        )
-        goods = lines.filtered(lambda line: not line.is_reward_line)
-        return self._refunded_ratio(goods), self._refunded_ratio(rewards)
-
-    def _refunded_ratio(self, lines):
-        total = sum(lines.mapped("price_subtotal"))
-        if self.currency_id.is_zero(total):
-            return 0.0
-        refunded = sum(
+        return sum(
             line.price_subtotal
             for line in lines.invoice_lines
             if line.move_id.move_type == "out_refund" and line.move_id.state == "posted"
         )
-        return min(max(refunded / total, 0.0), 1.0)

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
 from odoo import api, models
 
 from .customer_rating_rules import POS_COUNTED_STATES
@@ -30,7 +28,7 @@ class PosOrder(models.Model):
         self.ensure_one()
         return self.state in POS_COUNTED_STATES
 
-    def _bonus_sold_lines(self):
+    def _bonus_lines(self):
         """The lines that sell (see `customer.rating.rules._pos_sold_line`)."""
         return self.lines.filtered(
             lambda line: not line.refunded_orderline_id
@@ -39,36 +37,16 @@ class PosOrder(models.Model):
 
     def _bonus_earning_amount(self):
         self.ensure_one()
-        return sum(self._bonus_sold_lines().mapped("price_subtotal"))
+        return sum(self._bonus_lines().mapped("price_subtotal"))
 
-    def _bonus_redemptions(self):
-        costs = defaultdict(float)
-        for line in self._bonus_sold_lines():
-            if line.coupon_id.program_id.is_customer_bonus:
-                costs[line.coupon_id._bonus_current()] += line.points_cost
-        return costs
-
-    def _bonus_refunded_ratios(self, card):
+    def _bonus_refunded_amount(self, lines):
         """Refunds of POS orders are the lines of paid refund orders that
-        refund this order's lines."""
-        self.ensure_one()
-        lines = self._bonus_sold_lines()
-        rewards = lines.filtered(
-            lambda line: line.coupon_id and line.coupon_id._bonus_current() == card
-        )
-        goods = lines.filtered(lambda line: not line.is_reward_line)
-        return self._refunded_ratio(goods), self._refunded_ratio(rewards)
-
-    def _refunded_ratio(self, lines):
-        total = sum(lines.mapped("price_subtotal"))
-        if self.currency_id.is_zero(total):
-            return 0.0
-        refunded = -sum(
+        refund these lines."""
+        return -sum(
             refund.price_subtotal
             for refund in lines.refund_orderline_ids
             if refund.order_id.state in POS_COUNTED_STATES
         )
-        return min(max(refunded / total, 0.0), 1.0)
 
     def action_pos_order_paid(self):
         res = super().action_pos_order_paid()
@@ -82,7 +60,7 @@ class PosOrder(models.Model):
         counted = self.filtered(
             lambda order: order.partner_id
             and order._bonus_is_counted()
-            and order._bonus_sold_lines()
+            and order._bonus_lines()
         )
         counted._bonus_accrue()
         counted._bonus_credit_referrers()
