@@ -2,6 +2,7 @@ from . import account_move
 from . import customer_rating_bonus_order
 from . import customer_rating_callback
 from . import customer_rating_churn_reason
+from . import customer_rating_followup
 from . import customer_rating_property_holder
 from . import customer_rating_rules
 from . import customer_rating_tier

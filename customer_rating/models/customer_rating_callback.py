@@ -175,14 +175,23 @@ class CustomerRatingCallback(models.Model):
 
     @api.model
     def _cron_schedule_call_backs(self, batch_size=CRON_BATCH_SIZE):
-        """Schedule a call-back for at most `batch_size` customers at risk
-        and report the progress to the cron, which runs this again while
-        customers are left. A batch is all or nothing: it runs in a
-        savepoint, and the cron commits it; no commit happens here."""
-        customers = self._customers_to_call_back()
-        batch, rest = customers[:batch_size], customers[batch_size:]
+        """The daily retention job. It refreshes the stored retention state
+        of every customer with one query (once per run: when the previous
+        run left nothing to do), then works through what that state calls
+        for, `batch_size` customers at a time: a reminder for those due soon
+        (once per expected purchase) and a call-back for those at risk (once
+        per absence). Each batch reports its progress to the cron, which
+        runs this again while customers are left; a batch only reads and
+        writes its own customers, and is all or nothing (a savepoint; the
+        cron commits). A second run finds nothing to do."""
+        partners = self.env["res.partner"]
+        todo = self._retention_todo()
+        if not todo:
+            partners._customer_rating_refresh_retention()
+            todo = self._retention_todo()
+        batch, rest = todo[:batch_size], todo[batch_size:]
         with self.env.cr.savepoint():
-            self._schedule(batch)
+            self._work_through(batch)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(rest))
         return len(batch)
 
@@ -192,41 +201,97 @@ class CustomerRatingCallback(models.Model):
         return self.env["res.company"].search([])
 
     @api.model
-    def _customers_to_call_back(self):
-        """The customers at risk today (rows of the retention rule) who have
-        no open call-back and no call-back since their last purchase, with
-        one query."""
-        self.env["customer.rating.rules"]._flush_sources()
-        self.flush_model()
-        # sudo: the cron schedules a call-back for every customer at risk in
-        # the companies its user may access, whoever sold to them; each
-        # call-back goes to someone who may read the customer (`_assignees`).
-        companies = self._retention_companies()
-        rules = (
-            self.env["customer.rating.rules"]
-            .sudo()
-            .with_context(allowed_company_ids=companies.ids)
+    def _needs_reminder(self, state, next_purchase, partner="p"):
+        """SQL: a customer (alias `partner`) in retention `state` expected
+        back on `next_purchase` gets a reminder when due soon and not yet
+        reminded of that expected purchase."""
+        return SQL(
+            "(%(state)s = 'due_soon' AND %(reminded)s IS DISTINCT FROM %(next)s)",
+            state=state,
+            reminded=SQL.identifier(partner, "customer_rating_reminded_for"),
+            next=next_purchase,
         )
-        retention = rules._retention_query(
-            companies,
-            self.env.company,
-            rules._today(),
-            rules._tz(),
+
+    @api.model
+    def _needs_call_back(self, state, last_purchase, partner="p"):
+        """SQL: a customer (alias `partner`) in retention `state` who last
+        bought on `last_purchase` gets a call-back when at risk, with no open
+        call-back and none since that purchase (one per absence)."""
+        return SQL(
+            """(%(state)s = 'at_risk' AND NOT EXISTS (
+                    SELECT 1 FROM customer_rating_callback cb
+                     WHERE cb.partner_id = %(partner)s
+                       AND (cb.state = 'open' OR cb.date_scheduled >= %(last)s)))""",
+            state=state,
+            partner=SQL.identifier(partner, "id"),
+            last=last_purchase,
+        )
+
+    @api.model
+    def _retention_todo(self):
+        """The ids of the customers whose stored retention state calls for a
+        reminder or a call-back, with one query on the stored state."""
+        self.env["res.partner"].flush_model()
+        self.flush_model()
+        stored = {
+            "state": SQL("p.customer_rating_retention_state"),
+            "next": SQL("p.customer_rating_retention_next"),
+            "last": SQL("p.customer_rating_retention_last"),
+        }
+        return self.env.execute_query(
+            SQL(
+                "SELECT p.id FROM res_partner p WHERE %s OR %s ORDER BY p.id",
+                self._needs_reminder(stored["state"], stored["next"]),
+                self._needs_call_back(stored["state"], stored["last"]),
+            )
+        )
+
+    @api.model
+    def _work_through(self, batch):
+        """Refresh the state of the customers of `batch` (rows of
+        `_retention_todo`) from their orders of now, then remind those still
+        due soon and call back those still at risk."""
+        partner_ids = [row[0] for row in batch]
+        if not partner_ids:
+            return
+        partners = self.env["res.partner"]
+        partners._customer_rating_refresh_retention(partner_ids)
+        partners._customer_rating_remind(
+            self._retention_rows(
+                partner_ids,
+                self._needs_reminder(SQL("r.state"), SQL("r.next_purchase")),
+            )
+        )
+        self._schedule(
+            self._retention_rows(
+                partner_ids,
+                self._needs_call_back(SQL("r.state"), SQL("r.last_purchase")),
+            )
+        )
+
+    @api.model
+    def _retention_rows(self, partner_ids, condition):
+        """The rows of the retention rule of today of the customers among
+        `partner_ids` that match `condition` (on the row `r` and the
+        customer `p`), with one query."""
+        self.flush_model()
+        # sudo: the job reminds and calls back every customer of the
+        # companies its user may access, whoever sold to them; each activity
+        # goes to someone who may read the customer (`_assignees`).
+        rows = self.env["res.partner"].sudo()._customer_rating_state_rows(
+            partner_ids
         )
         self.env.cr.execute(
             SQL(
                 """
-                WITH retention AS (%(retention)s)
-                SELECT r.* FROM retention r
-                 WHERE r.status = 'at_risk'
-                   AND NOT EXISTS (
-                       SELECT 1 FROM customer_rating_callback cb
-                        WHERE cb.partner_id = r.partner_id
-                          AND (cb.state = 'open'
-                               OR cb.date_scheduled >= r.last_purchase))
+                WITH r AS MATERIALIZED (%(rows)s)
+                SELECT r.* FROM r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE %(condition)s
                  ORDER BY r.partner_id
                 """,
-                retention=retention,
+                rows=rows,
+                condition=condition,
             )
         )
         return self.env.cr.dictfetchall()

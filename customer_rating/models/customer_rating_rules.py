@@ -73,9 +73,10 @@ SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_
        d.at_risk_date, d.lost_date,
        CASE WHEN %(at)s >= d.lost_date THEN 'lost'
             WHEN %(at)s >= d.at_risk_date THEN 'at_risk'
-            ELSE 'active' END AS status
+            ELSE 'active' END AS status,
+       %(stopped)s AS stopped
   FROM customers c
-  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND NOT %(stopped)s
+  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND %(kept)s
   LEFT JOIN rhythms r ON r.partner_id = c.partner_id
   LEFT JOIN returned ret ON ret.partner_id = c.partner_id
  CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
@@ -652,7 +653,9 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
-    def _retention_query(self, companies, report_company, at, tz):
+    def _retention_query(
+        self, companies, report_company, at, tz, domain=(), with_stopped=False
+    ):
         """Where each customer stands on day `at` (a date in the time zone
         `tz`), from the counted orders of `companies` up to that day that
         the user may read, with one query: an SQL SELECT of one row per
@@ -665,8 +668,10 @@ class CustomerRatingRules(models.AbstractModel):
         their rhythm (k = 2 by default), and *lost* when they exceed the lost
         factor times their rhythm (4 by default). Otherwise, they are
         *active*. Archived customers (archived contacts, and customers whose
-        communication is stopped: loyalty status *archived*) are left out;
-        contacts roll up into their commercial partner.
+        communication is stopped: loyalty status *archived*) are left out
+        (the latter are kept, flagged `stopped`, with `with_stopped`);
+        contacts roll up into their commercial partner. `domain` restricts
+        the orders (see `_order_sources`), e.g. to some customers.
 
         Columns: partner_id, company_id (the branch of the last order),
         user_id (the customer's salesperson, else the one of the last
@@ -676,17 +681,18 @@ class CustomerRatingRules(models.AbstractModel):
         last purchase; in `report_company`'s currency), median_gap (NULL for
         one day of orders), rhythm, days_since, at_risk_date and lost_date
         (the first days the customer is at risk, lost) and status (active,
-        at_risk or lost)."""
+        at_risk or lost), stopped (communication stopped)."""
         settings = self._retention_settings()
         scope = self.with_context(tz=tz)._report_scope(
             at, at, company=report_company, companies=companies
         )
+        stopped = self._communication_stopped("cp")
         return SQL(
             RETENTION_QUERY,
             revenue=self._order_revenue(),
             returned=self._returned_amount(),
-            orders=self._orders_from(scope, end=scope.end),
-            returns=self._returns_from(scope, date_to=at),
+            orders=self._orders_from(scope, end=scope.end, domain=domain),
+            returns=self._returns_from(scope, date_to=at, order_domain=domain),
             day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
             twelve_months=self._within_12_months(SQL("day"), SQL("last_day")),
             twelve_months_r=self._within_12_months(
@@ -696,7 +702,8 @@ class CustomerRatingRules(models.AbstractModel):
             at_risk=settings["at_risk_factor"],
             lost=settings["lost_factor"],
             default_gap=settings["default_gap"],
-            stopped=self._communication_stopped("cp"),
+            stopped=stopped,
+            kept=SQL("TRUE") if with_stopped else SQL("NOT %s", stopped),
         )
 
     @api.model
@@ -755,9 +762,37 @@ class CustomerRatingRules(models.AbstractModel):
         purchase plus their rhythm, as on the card) falls from `at` to `days`
         days later, both included."""
         return SQL(
-            "(%(r)s.status = 'active' AND %(r)s.last_purchase"
-            " + round(%(r)s.rhythm)::int BETWEEN %(at)s AND %(at)s + %(days)s)",
+            "(%(r)s.status = 'active' AND %(expected)s"
+            " BETWEEN %(at)s AND %(at)s + %(days)s)",
             r=SQL.identifier(alias),
+            expected=self._expected_purchase(alias),
             at=at,
             days=days,
+        )
+
+    @api.model
+    def _retention_state(self, alias, at, days):
+        """The retention state of a customer (`alias`: a row of
+        `_retention_query(..., with_stopped=True)` on day `at`), the first
+        that applies: *archived* (communication stopped), *lost*, *at risk*,
+        *due soon* (`_due_soon` within `days`), *new* (ordered on one day
+        only, so no rhythm of their own yet), else *active*."""
+        return SQL(
+            """CASE WHEN %(r)s.stopped THEN 'archived'
+                    WHEN %(r)s.status != 'active' THEN %(r)s.status
+                    WHEN %(due_soon)s THEN 'due_soon'
+                    WHEN %(r)s.median_gap IS NULL THEN 'new'
+                    ELSE 'active' END""",
+            r=SQL.identifier(alias),
+            due_soon=self._due_soon(alias, at, days),
+        )
+
+    @api.model
+    def _expected_purchase(self, alias):
+        """A customer's expected next purchase (`alias`: a row of
+        `_retention_query`): their last purchase plus their rhythm, rounded
+        to the day, as on the card."""
+        return SQL(
+            "(%(r)s.last_purchase + round(%(r)s.rhythm)::int)",
+            r=SQL.identifier(alias),
         )

@@ -39,6 +39,27 @@ class ResConfigSettings(models.TransientModel):
         help="The dashboard's Due Soon: active customers whose expected next "
         "purchase (last purchase plus their rhythm) falls within this many days.",
     )
+    customer_rating_reminder_mode = fields.Selection(
+        [
+            ("activity", "Activity for the salesperson"),
+            ("email", "Email to the customer"),
+        ],
+        "Remind Customers Due Soon By",
+        config_parameter="customer_rating.reminder_mode",
+        default="activity",
+        help="Once per expected purchase, the daily retention job reminds each "
+        "customer due soon: with a Remind activity for whoever would call them "
+        "back, or with an email from the template below (customers without an "
+        "address, or blacklisted, get the activity).",
+    )
+    customer_rating_reminder_template_id = fields.Many2one(
+        "mail.template",
+        "Reminder Email",
+        config_parameter="customer_rating.reminder_template_id",
+        domain=[("model", "=", "res.partner")],
+        help="The email sent to customers due soon (default: Customer Rating: "
+        "next purchase due soon).",
+    )
     customer_rating_callback_user_id = fields.Many2one(
         "res.users",
         "Call-backs Fallback User",

@@ -35,10 +35,18 @@ class ResPartner(models.Model):
         required=True,
         index=True,
         tracking=True,
-        help="Active: a customer the shop talks to. Control: a required customer "
-        "property is empty (set and cleared automatically). Archived: "
+        help="Active: a customer the shop talks to. Control: data to be "
+        "completed: a required customer property is empty (set and cleared "
+        "automatically), or set by hand (kept until cleared by hand). Archived: "
         "communication stopped, set by hand: history kept, no reminders, not "
         "counted among regular customers.",
+    )
+    customer_rating_control_manual = fields.Boolean(
+        "Control Set by Hand",
+        readonly=True,
+        copy=False,
+        help="A user put this customer in Control: the required properties rule "
+        "leaves it there until a user changes the status by hand.",
     )
     customer_rating_property_holder_id = fields.Many2one(
         "customer.rating.property.holder",
@@ -85,6 +93,7 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._customer_rating_mark_manual_control(vals) for vals in vals_list]
         partners = super().create(vals_list)
         partners._customer_rating_sync_status()
         return partners
@@ -104,6 +113,7 @@ class ResPartner(models.Model):
             and self.env.user.has_group("customer_rating.customer_rating_group_manager")
         ):
             vals = {**vals, "customer_rating_pricelist_pinned": True}
+        vals = self._customer_rating_mark_manual_control(vals)
         result = super().write(vals)
         status_fields = {
             "customer_rating_properties",
@@ -116,6 +126,16 @@ class ResPartner(models.Model):
         ):
             self._customer_rating_sync_status()
         return result
+
+    def _customer_rating_mark_manual_control(self, vals):
+        """A status chosen by a user (not by the control rule): Control is
+        then kept by hand, any other status clears that."""
+        if "customer_rating_status" not in vals or self.env.context.get(
+            "customer_rating_status_sync"
+        ):
+            return vals
+        manual = vals["customer_rating_status"] == "control"
+        return {**vals, "customer_rating_control_manual": manual}
 
     def _customer_rating_sync_status(self):
         """Apply the control rule (`customer.rating.rules._status_control_rule`)
@@ -143,13 +163,14 @@ class ResPartner(models.Model):
     @api.model
     def _customer_rating_move_statuses(self, partners):
         """One query finds the partners (an SQL condition on alias `p`) whose
-        status must move between active and control (archived ones never
-        move); the change is written through the ORM so that it is tracked."""
+        status must move between active and control (archived ones and those
+        put in control by hand never move); the change is written through the ORM so that it is tracked."""
         required = self._customer_rating_required_properties()
         target = self.env["customer.rating.rules"]._status_control_rule(required)
         self.flush_model(
             [
                 "customer_rating_status",
+                "customer_rating_control_manual",
                 "customer_rating_properties",
                 "commercial_partner_id",
             ]
@@ -160,6 +181,7 @@ class ResPartner(models.Model):
                 SELECT %(target)s, array_agg(p.id ORDER BY p.id)
                   FROM res_partner p
                  WHERE p.customer_rating_status != 'archived'
+                   AND NOT COALESCE(p.customer_rating_control_manual, FALSE)
                    AND %(target)s != p.customer_rating_status AND %(partners)s
                  GROUP BY 1
                 """,

@@ -172,7 +172,8 @@ class TestCallBackCron(RetentionCommon):
 
     def test_batches_report_progress(self):
         cron = self.env.ref("customer_rating.ir_cron_schedule_call_backs")
-        to_call = len(self.Callback._customers_to_call_back())
+        self.env["res.partner"]._customer_rating_refresh_retention()
+        to_call = len(self.Callback._retention_todo())
         self.assertGreaterEqual(to_call, 2)
         cron, progress = cron._add_progress()
         callback = self.Callback.with_context(**cron.env.context)

@@ -77,9 +77,41 @@ class TestCustomerStatus(CustomerPropertiesCommon):
         self.person.customer_rating_status = "active"  # communication resumed
         self.assertEqual(self.person.customer_rating_status, "control")
 
-    def test_control_is_automatic(self):
+    def test_control_by_hand_stays_until_cleared_by_hand(self):
         self.person.customer_rating_status = "control"
+        self.assertEqual(self.person.customer_rating_status, "control")
+        self.assertTrue(self.person.customer_rating_control_manual)
+        # the rule neither clears it when the data is complete...
+        self._require("Birthday")
+        self.person.customer_rating_properties = {"birthday": "1990-04-01"}
+        self.assertEqual(self.person.customer_rating_status, "control")
+        self.env["res.partner"]._customer_rating_sync_all_statuses()
+        self.assertEqual(self.person.customer_rating_status, "control")
+        # ...until a user clears it; the rule applies again from then on
+        self.person.customer_rating_status = "active"
+        self.assertFalse(self.person.customer_rating_control_manual)
         self.assertEqual(self.person.customer_rating_status, "active")
+        self.person.customer_rating_properties = {"birthday": False}
+        self.assertEqual(self.person.customer_rating_status, "control")
+        self.assertFalse(self.person.customer_rating_control_manual)
+        self.person.customer_rating_properties = {"birthday": "1990-04-01"}
+        self.assertEqual(self.person.customer_rating_status, "active")
+
+    def test_control_by_hand_at_creation_and_in_the_form(self):
+        customer = self.env["res.partner"].create(
+            {"name": "CR Props Later", "customer_rating_status": "control"}
+        )
+        self.assertEqual(customer.customer_rating_status, "control")
+        self.assertTrue(customer.customer_rating_control_manual)
+        with Form(self.person) as form:
+            form.customer_rating_status = "control"
+        self.assertEqual(self.person.customer_rating_status, "control")
+        self.assertTrue(self.person.customer_rating_control_manual)
+
+    def test_automatic_control_is_not_by_hand(self):
+        self._require("Birthday")
+        self.assertEqual(self.person.customer_rating_status, "control")
+        self.assertFalse(self.person.customer_rating_control_manual)
 
     def test_removing_a_requirement_or_the_property(self):
         self._require("Birthday", "Customer Type")
