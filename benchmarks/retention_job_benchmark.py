@@ -9,7 +9,8 @@ Runs, each in a transaction rolled back afterwards (median of --repeat):
     nothing is left; then a second run, which must find nothing to do;
   - the re-tier job and the bonus points expiry job.
 
-    python3 benchmarks/retention_job_benchmark.py -c .local/odoo.conf -d customer_rating_bench
+    python3 benchmarks/retention_job_benchmark.py -c .local/odoo.conf \
+        -d customer_rating_bench
 
 Prints the times, the numbers of reminders and call-backs, and the growth of
 the process's peak memory. Target (issue #14): the job within 60 s for

@@ -278,9 +278,7 @@ class CustomerRatingCallback(models.Model):
         # sudo: the job reminds and calls back every customer of the
         # companies its user may access, whoever sold to them; each activity
         # goes to someone who may read the customer (`_assignees`).
-        rows = self.env["res.partner"].sudo()._customer_rating_state_rows(
-            partner_ids
-        )
+        rows = self.env["res.partner"].sudo()._customer_rating_state_rows(partner_ids)
         self.env.cr.execute(
             SQL(
                 """

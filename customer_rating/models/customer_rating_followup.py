@@ -56,7 +56,9 @@ class CustomerRatingFollowup(models.Model):
 
     @api.constrains("action", "program_id")
     def _check_program(self):
-        if self.filtered(lambda followup: followup.action == "coupon" and not followup.program_id):
+        if self.filtered(
+            lambda followup: followup.action == "coupon" and not followup.program_id
+        ):
             raise ValidationError(
                 self.env._("A follow-up that sends a coupon needs its coupon program.")
             )
@@ -73,7 +75,9 @@ class CustomerRatingFollowup(models.Model):
         demotes them."""
         for callback in callbacks:
             root = callback.company_id.root_id
-            family = self.env["res.company"].sudo().search([("id", "child_of", root.id)])
+            family = (
+                self.env["res.company"].sudo().search([("id", "child_of", root.id)])
+            )
             # sudo: pinning keeps the price list the customer already has
             # (their tier's), as the manager who configured this follow-up
             # allowed; it changes no price.
@@ -84,9 +88,9 @@ class CustomerRatingFollowup(models.Model):
             )
             partner.with_company(root).customer_rating_pricelist_pinned = True
             for branch in family:
-                partner.with_company(branch).specific_property_product_pricelist = (
-                    pricelist
-                )
+                partner.with_company(
+                    branch
+                ).specific_property_product_pricelist = pricelist
             callback.partner_id.message_post(
                 body=self.env._(
                     "Price list %(pricelist)s pinned after a call-back (%(outcome)s).",

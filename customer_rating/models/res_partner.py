@@ -93,7 +93,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._customer_rating_mark_manual_control(vals) for vals in vals_list]
+        vals_list = [
+            self._customer_rating_mark_manual_control(vals) for vals in vals_list
+        ]
         partners = super().create(vals_list)
         partners._customer_rating_sync_status()
         return partners
@@ -164,7 +166,8 @@ class ResPartner(models.Model):
     def _customer_rating_move_statuses(self, partners):
         """One query finds the partners (an SQL condition on alias `p`) whose
         status must move between active and control (archived ones and those
-        put in control by hand never move); the change is written through the ORM so that it is tracked."""
+        put in control by hand never move); the change is written through
+        the ORM so that it is tracked."""
         required = self._customer_rating_required_properties()
         target = self.env["customer.rating.rules"]._status_control_rule(required)
         self.flush_model(

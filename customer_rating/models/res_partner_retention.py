@@ -329,9 +329,7 @@ class ResPartner(models.Model):
         activity_type = self.env.ref(REMIND_TYPE)
         model_id = self.env["ir.model"]._get_id("res.partner")
         partners = self.browse([row["partner_id"] for row in rows])
-        self.env["mail.activity"].with_context(
-            mail_activity_quick_update=True
-        ).create(
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,

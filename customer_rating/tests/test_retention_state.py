@@ -55,9 +55,7 @@ class TestRetentionState(RetentionCommon):
             "customer_rating_retention_rhythm": expected["rhythm"],
             "customer_rating_retention_last": expected["last_purchase"],
             "customer_rating_retention_next": next_purchase,
-            "customer_rating_retention_overdue": max(
-                (TODAY - next_purchase).days, 0
-            ),
+            "customer_rating_retention_overdue": max((TODAY - next_purchase).days, 0),
             "customer_rating_retention_branch_id": last_order.company_id,
         }
 
@@ -120,11 +118,13 @@ class TestRetentionState(RetentionCommon):
         self._counted_orders(self.cleo)._action_cancel()
         self.assertEqual(Partner._customer_rating_refresh_retention(), 1)
         self.assertEqual(
-            self._stored(self.cleo), dict.fromkeys(STORED, False) | {
+            self._stored(self.cleo),
+            dict.fromkeys(STORED, False)
+            | {
                 "customer_rating_retention_rhythm": 0.0,
                 "customer_rating_retention_overdue": 0,
                 "customer_rating_retention_branch_id": self.env["res.company"],
-            }
+            },
         )
         with freeze_time(TODAY + timedelta(days=60)):
             Partner._customer_rating_refresh_retention()
@@ -204,7 +204,9 @@ class TestRetentionState(RetentionCommon):
         self.assertEqual(activities.mapped("res_id"), self.cleo.ids)
         self.assertEqual(activities.user_id, self.salesman)
         self.assertIn("every 14 days", str(activities.note))
-        expected_next = self._expected_state(self.cleo)["customer_rating_retention_next"]
+        expected_next = self._expected_state(self.cleo)[
+            "customer_rating_retention_next"
+        ]
         self.assertEqual(self.cleo.customer_rating_reminded_for, expected_next)
         self._run_job()
         self.assertEqual(self.Callback._cron_schedule_call_backs(), 0)
@@ -216,9 +218,7 @@ class TestRetentionState(RetentionCommon):
         )
         self.cleo.email = "cleo@example.com"
         self._run_job()
-        message = self.cleo.message_ids.filtered(
-            lambda m: m.message_type == "comment"
-        )
+        message = self.cleo.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(len(message), 1)
         self.assertIn("we look forward to seeing you", message.subject)
         self.assertEqual(message.partner_ids, self.cleo)

@@ -37,22 +37,24 @@ class CustomerRatingCallbackClose(models.TransientModel):
     @api.depends("outcome", "callback_ids")
     def _compute_available_followup_ids(self):
         for wizard in self:
-            wizard.available_followup_ids = self.env["customer.rating.followup"].search(
-                [
-                    ("outcome", "=", wizard.outcome),
-                    "|",
-                    ("company_id", "=", False),
-                    ("company_id", "in", wizard.callback_ids.company_id.ids),
-                ]
-            ) if wizard.outcome else False
+            wizard.available_followup_ids = (
+                self.env["customer.rating.followup"].search(
+                    [
+                        ("outcome", "=", wizard.outcome),
+                        "|",
+                        ("company_id", "=", False),
+                        ("company_id", "in", wizard.callback_ids.company_id.ids),
+                    ]
+                )
+                if wizard.outcome
+                else False
+            )
 
     @api.onchange("outcome")
     def _onchange_outcome(self):
         if self.reason_id.outcome and self.reason_id.outcome != self.outcome:
             self.reason_id = False
-        self.followup_ids = self.available_followup_ids.filtered(
-            "selected_by_default"
-        )
+        self.followup_ids = self.available_followup_ids.filtered("selected_by_default")
 
     def action_close(self):
         self.ensure_one()
