@@ -118,9 +118,9 @@ class CustomerRatingOffer(models.Model):
             # a promotion has no coupon to mail: mail them as coupons do
             plans = [
                 values
-                for __, __, values in Program._program_type_default_values()[
-                    "coupons"
-                ]["communication_plan_ids"][1:]
+                for __, __, values in Program._program_type_default_values()["coupons"][
+                    "communication_plan_ids"
+                ][1:]
             ]
         program = Program.create(
             {
@@ -165,7 +165,11 @@ class CustomerRatingOffer(models.Model):
             "product_category_id": self.categ_id.id,
         }
         return [
-            {**values, **category, "minimum_qty": max(values.get("minimum_qty") or 0, 1)}
+            {
+                **values,
+                **category,
+                "minimum_qty": max(values.get("minimum_qty") or 0, 1),
+            }
             for values in rules or [{"minimum_qty": 1, "reward_point_amount": 1}]
         ]
 
@@ -339,15 +343,13 @@ class CustomerRatingOffer(models.Model):
 
     def action_view_coupons(self):
         self.ensure_one()
+        coupons_list = self.env.ref("customer_rating.loyalty_card_view_list_offer")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Coupons of %(offer)s", offer=self.name),
             "res_model": "loyalty.card",
             "view_mode": "list,form",
-            "views": [
-                (self.env.ref("customer_rating.loyalty_card_view_list_offer").id, "list"),
-                (False, "form"),
-            ],
+            "views": [(coupons_list.id, "list"), (False, "form")],
             "domain": [("customer_rating_offer_id", "=", self.id)],
             "context": {"active_test": False, "create": False},
         }

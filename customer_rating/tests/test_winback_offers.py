@@ -132,7 +132,9 @@ class TestWinbackOffers(TransactionCase):
                     "team_id": self.team.id,
                     "pricelist_id": self.pricelist.id,
                     "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": qty})
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": qty}
+                        )
                         for product, qty in lines
                     ],
                 }
@@ -363,7 +365,9 @@ class TestWinbackOffers(TransactionCase):
             form.date_to = "2026-12-31"
         self.assertEqual(str(offer.program_id.date_to), "2026-12-31")
         self.assertEqual(str(offer.coupon_ids.expiration_date), "2026-12-31")
-        self.env["customer.rating.offer"].get_views([(False, "list"), (False, "search")])
+        self.env["customer.rating.offer"].get_views(
+            [(False, "list"), (False, "search")]
+        )
         action = offer.action_view_coupons()
         coupons = self.env["loyalty.card"].search(action["domain"])
         self.assertEqual(coupons, offer.coupon_ids)
