@@ -57,6 +57,10 @@
         "views/loyalty_card_views.xml",
         "wizards/customer_rating_instrument_views.xml",
         "views/customer_rating_dashboard_views.xml",
+        "security/customer_rating_offer_security.xml",
+        "data/customer_rating_weekday_data.xml",
+        "views/customer_rating_offer_views.xml",
+        "wizards/customer_rating_offer_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

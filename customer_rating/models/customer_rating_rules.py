@@ -166,6 +166,14 @@ class CustomerRatingRules(models.AbstractModel):
         return fields.Date.context_today(self.with_context(tz=self._tz()))
 
     @api.model
+    def _branch_today(self, company):
+        """Today in the time zone of `company` (a branch): that of its
+        address, else the user's, as the visit patterns count weekdays."""
+        return fields.Date.context_today(
+            self.with_context(tz=company.partner_id.tz or self._tz())
+        )
+
+    @api.model
     def _local_day(self, column):
         """SQL: the user's day of a UTC timestamp `column`."""
         return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._tz())
@@ -439,6 +447,19 @@ class CustomerRatingRules(models.AbstractModel):
                 "SELECT 'sale.order'::varchar AS model, id, company_id"
                 " FROM sale_order WHERE id IN (%s)",
                 self._readable("sale.order", []),
+            )
+        ]
+
+    @api.model
+    def _coupon_use_sources(self):
+        """The order lines of every channel that used a coupon (the reward
+        lines of sale_loyalty and pos_loyalty), as a list of SQL SELECTs of
+        model (of the order), order_id and coupon_id. Which of them count is
+        decided by their orders (`_orders_from`)."""
+        return [
+            SQL(
+                "SELECT 'sale.order'::varchar AS model, order_id, coupon_id"
+                " FROM sale_order_line WHERE coupon_id IS NOT NULL"
             )
         ]
 

@@ -40,6 +40,25 @@ class LoyaltyCard(models.Model):
         "loyalty.card", readonly=True, copy=False, index="btree_not_null"
     )
     replaces_id = fields.Many2one("loyalty.card", compute="_compute_replaces_id")
+    customer_rating_offer_id = fields.Many2one(
+        "customer.rating.offer",
+        "Win-back Offer",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The win-back offer this coupon was sent for.",
+    )
+
+    def init(self):
+        """One coupon per customer per win-back offer, even when two
+        managers send the same offer at once."""
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS loyalty_card_customer_rating_offer_uniq
+                ON loyalty_card (customer_rating_offer_id, partner_id)
+             WHERE customer_rating_offer_id IS NOT NULL
+            """
+        )
 
     @api.constrains("code")
     def _check_code_barcode(self):

@@ -32,6 +32,22 @@ class LoyaltyProgram(models.Model):
         "their first order.",
     )
 
+    customer_rating_weekday_ids = fields.Many2many(
+        "customer.rating.weekday",
+        string="Valid On",
+        help="Its coupons give their reward only on these days, in the time "
+        "zone of the program's company (that of its address, else the "
+        "user's). Empty: every day.",
+    )
+    customer_rating_offer_id = fields.Many2one(
+        "customer.rating.offer",
+        "Win-back Offer",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The win-back offer this program was made for.",
+    )
+
     @api.constrains("is_customer_bonus", "program_type", "company_id", "active")
     def _check_customer_bonus(self):
         for program in self.filtered("is_customer_bonus"):
@@ -86,3 +102,23 @@ class LoyaltyProgram(models.Model):
         )
         own = programs.filtered(lambda program: program.company_id == company)
         return (own or programs)[:1].sudo(False)
+
+    def _customer_rating_weekday_error(self, company=None):
+        """Why the program's rewards cannot be given today, or False: a
+        program valid on chosen weekdays gives them only on those days, in
+        the time zone of its company (else of `company`, where the order is
+        made): see `customer.rating.rules._branch_today`."""
+        self.ensure_one()
+        days = self.customer_rating_weekday_ids
+        if not days:
+            return False
+        today = self.env["customer.rating.rules"]._branch_today(
+            self.company_id or company or self.env.company
+        )
+        if today.isoweekday() in days.mapped("number"):
+            return False
+        return _(
+            "%(program)s is valid on %(days)s only.",
+            program=self.name,
+            days=", ".join(days.mapped("name")),
+        )

@@ -42,6 +42,18 @@ class SaleOrder(models.Model):
                 order.applied_coupon_ids += card
         return super()._update_programs_and_rewards()
 
+    def _program_check_compute_points(self, programs):
+        """A program valid on chosen weekdays (a win-back offer's) applies
+        only on those days: applying its coupon, claiming its reward or
+        confirming the order on another day gives no discount (sale_loyalty
+        then removes its reward lines)."""
+        result = super()._program_check_compute_points(programs)
+        for program in programs.filtered("customer_rating_weekday_ids"):
+            error = program._customer_rating_weekday_error(self.company_id)
+            if error:
+                result[program] = {"error": error}
+        return result
+
     def _update_loyalty_history(self, coupon_id, points):
         """sale_loyalty edits the order's ledger line when a reward is added
         to a confirmed order. For a bonus card, check that the card (or the

@@ -44,8 +44,44 @@ class CustomerRatingVisitLine(models.TransientModel):
 
     @api.model
     def _query(self, scope):
+        values = {
+            **self._standard_values(scope),
+            "branch_id": SQL("v.branch_id"),
+            "weekday": SQL("v.weekday"),
+            "hour": SQL("v.hour"),
+            "order_count": SQL("COUNT(*)"),
+            "revenue": SQL("SUM(v.revenue)"),
+        }
+        from_clause = SQL("FROM visits v GROUP BY v.branch_id, v.weekday, v.hour")
+        return self._insert(self._visit_ctes(scope), values, from_clause)
+
+    @api.model
+    def _quietest_weekdays(self, scope):
+        """{branch id: ISO weekday (1-7)}: the day of the week with the
+        fewest orders of `scope`'s period in each branch, among the days it
+        sold on (a day without any order is taken as closed), the earliest
+        day of the week on a tie."""
+        self.env["customer.rating.rules"]._flush_sources()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                %s
+                SELECT DISTINCT ON (branch_id) branch_id, weekday::int
+                  FROM visits GROUP BY branch_id, weekday
+                 ORDER BY branch_id, COUNT(*), weekday
+                """,
+                self._with(self._visit_ctes(scope)),
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _visit_ctes(self, scope):
+        """The WITH queries of the visits of `scope`'s period: `visits`
+        holds one row per counted order with its branch, revenue, and the
+        weekday and hour in the branch's time zone."""
         rules = self.env["customer.rating.rules"]
-        ctes = {
+        return {
             "local_orders": SQL(
                 """
                 SELECT o.company_id AS branch_id, %(revenue)s AS revenue,
@@ -76,13 +112,3 @@ class CustomerRatingVisitLine(models.TransientModel):
                 scope.date_to,
             ),
         }
-        values = {
-            **self._standard_values(scope),
-            "branch_id": SQL("v.branch_id"),
-            "weekday": SQL("v.weekday"),
-            "hour": SQL("v.hour"),
-            "order_count": SQL("COUNT(*)"),
-            "revenue": SQL("SUM(v.revenue)"),
-        }
-        from_clause = SQL("FROM visits v GROUP BY v.branch_id, v.weekday, v.hour")
-        return self._insert(ctes, values, from_clause)

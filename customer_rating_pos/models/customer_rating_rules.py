@@ -206,3 +206,14 @@ class CustomerRatingRules(models.AbstractModel):
                 self._readable("pos.order", []),
             ),
         ]
+
+    @api.model
+    def _coupon_use_sources(self):
+        """The till's reward lines that used a coupon (pos_loyalty)."""
+        return [
+            *super()._coupon_use_sources(),
+            SQL(
+                "SELECT 'pos.order'::varchar AS model, order_id, coupon_id"
+                " FROM pos_order_line WHERE coupon_id IS NOT NULL"
+            ),
+        ]

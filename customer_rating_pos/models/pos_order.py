@@ -20,6 +20,19 @@ class PosOrder(models.Model):
     _name = "pos.order"
     _inherit = ["pos.order", "customer.rating.bonus.order"]
 
+    def validate_coupon_programs(self, point_changes, new_codes):
+        """Paying an order refuses the coupons it spends whose program is
+        not valid today (a win-back offer's weekdays), as when their code
+        was typed: the till may have kept the coupon since another day."""
+        spent = self.env["loyalty.card"].browse(
+            [int(card_id) for card_id, change in point_changes.items() if change < 0]
+        )
+        for program in spent.exists().program_id:
+            error = program._customer_rating_weekday_error(self.env.company)
+            if error:
+                return {"successful": False, "payload": {"message": error}}
+        return super().validate_coupon_programs(point_changes, new_codes)
+
     @api.model
     def _bonus_counted_domain(self):
         return [("state", "in", POS_COUNTED_STATES)]
