@@ -55,6 +55,9 @@
         "wizards/customer_rating_instrument_views.xml",
         "views/customer_rating_dashboard_views.xml",
         "views/menus.xml",
+        "security/customer_rating_staff_security.xml",
+        "data/customer_rating_staff_data.xml",
+        "report/customer_rating_staff_line_views.xml",
     ],
     "demo": [
         "demo/customer_rating_demo.xml",
