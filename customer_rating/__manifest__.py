@@ -58,6 +58,7 @@
         "security/customer_rating_staff_security.xml",
         "data/customer_rating_staff_data.xml",
         "report/customer_rating_staff_line_views.xml",
+        "views/customer_rating_value_views.xml",
     ],
     "demo": [
         "demo/customer_rating_demo.xml",

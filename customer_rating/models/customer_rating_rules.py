@@ -700,6 +700,13 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
+    def _tenure_years(self, first_day, at):
+        """SQL: a customer's tenure on the date `at`, in years: the days since
+        the day of their first counted order (`first_day`, SQL) over 365.25
+        (10 years: bought first ten years ago, whatever they bought since)."""
+        return SQL("((%s) - (%s)) / 365.25", at, first_day)
+
+    @api.model
     def _days_to_status(self, rhythm, status, settings=None):
         """SQL: the days after a purchase from which a customer of rhythm
         `rhythm` (SQL, days) is at risk (`status` 'at_risk') or lost

@@ -97,3 +97,10 @@ class ResConfigSettings(models.TransientModel):
         holder = self.env["customer.rating.property.holder"]._holder()
         holder._set_required_labels(self.customer_rating_required_properties)
         return result
+
+    customer_rating_tenure_years = fields.Integer(
+        related="company_id.root_id.customer_rating_tenure_years", readonly=False
+    )
+    customer_rating_tenure_tier_id = fields.Many2one(
+        related="company_id.root_id.customer_rating_tenure_tier_id", readonly=False
+    )
