@@ -59,6 +59,8 @@
         "data/customer_rating_staff_data.xml",
         "report/customer_rating_staff_line_views.xml",
         "views/customer_rating_value_views.xml",
+        "security/customer_rating_acquisition_spend_security.xml",
+        "views/customer_rating_acquisition_spend_views.xml",
     ],
     "demo": [
         "demo/customer_rating_demo.xml",
