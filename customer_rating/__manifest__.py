@@ -61,6 +61,7 @@
         "views/customer_rating_value_views.xml",
         "security/customer_rating_acquisition_spend_security.xml",
         "views/customer_rating_acquisition_spend_views.xml",
+        "data/customer_rating_value_data.xml",
     ],
     "demo": [
         "demo/customer_rating_demo.xml",

@@ -21,3 +21,4 @@ from . import customer_rating_dashboard
 from . import res_partner_card_chart
 from . import customer_rating_staff
 from . import customer_rating_acquisition_spend
+from . import res_partner_value
