@@ -62,6 +62,13 @@
         "views/customer_rating_offer_views.xml",
         "wizards/customer_rating_offer_wizard_views.xml",
         "views/menus.xml",
+        "security/customer_rating_staff_security.xml",
+        "data/customer_rating_staff_data.xml",
+        "report/customer_rating_staff_line_views.xml",
+        "views/customer_rating_value_views.xml",
+        "security/customer_rating_acquisition_spend_security.xml",
+        "views/customer_rating_acquisition_spend_views.xml",
+        "data/customer_rating_value_data.xml",
     ],
     "demo": [
         "demo/customer_rating_demo.xml",

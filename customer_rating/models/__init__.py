@@ -22,3 +22,6 @@ from . import customer_rating_dashboard
 from . import res_partner_card_chart
 from . import customer_rating_weekday
 from . import customer_rating_offer
+from . import customer_rating_staff
+from . import customer_rating_acquisition_spend
+from . import res_partner_value

@@ -65,7 +65,7 @@ WITH retention_orders AS (
       FROM gaps WHERE gap IS NOT NULL GROUP BY partner_id
 )
 SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
-       c.last_team_id AS team_id, c.order_count,
+       c.last_user_id, c.last_team_id AS team_id, c.order_count,
        c.first_purchase, c.last_purchase,
        c.total_spent - COALESCE(ret.total_returned, 0) AS total_spent,
        COALESCE(c.spent_12m, 0) - COALESCE(ret.returned_12m, 0) AS spent_12m,
@@ -81,9 +81,8 @@ SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_
   LEFT JOIN returned ret ON ret.partner_id = c.partner_id
  CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
  CROSS JOIN LATERAL (
-       SELECT c.last_purchase + (floor(%(at_risk)s * g.rhythm)::int + 1)
-              AS at_risk_date,
-              c.last_purchase + (floor(%(lost)s * g.rhythm)::int + 1) AS lost_date
+       SELECT c.last_purchase + %(at_risk_days)s AS at_risk_date,
+              c.last_purchase + %(lost_days)s AS lost_date
        ) d
 """
 # A product category is a cross-sell gap for a customer who never bought it
@@ -696,7 +695,8 @@ class CustomerRatingRules(models.AbstractModel):
 
         Columns: partner_id, company_id (the branch of the last order),
         user_id (the customer's salesperson, else the one of the last
-        order), team_id (the sales team of the last order), order_count,
+        order), last_user_id (the salesperson or cashier of the last order),
+        team_id (the sales team of the last order), order_count,
         first_purchase, last_purchase, total_spent and spent_12m (net
         revenue: revenue less returns up to `at`; the 12 months up to the
         last purchase; in `report_company`'s currency), median_gap (NULL for
@@ -720,12 +720,28 @@ class CustomerRatingRules(models.AbstractModel):
                 SQL("r.day"), SQL("c.last_purchase")
             ),
             at=at,
-            at_risk=settings["at_risk_factor"],
-            lost=settings["lost_factor"],
+            at_risk_days=self._days_to_status(SQL("g.rhythm"), "at_risk", settings),
+            lost_days=self._days_to_status(SQL("g.rhythm"), "lost", settings),
             default_gap=settings["default_gap"],
             stopped=stopped,
             kept=SQL("TRUE") if with_stopped else SQL("NOT %s", stopped),
         )
+
+    @api.model
+    def _tenure_years(self, first_day, at):
+        """SQL: a customer's tenure on the date `at`, in years: the days since
+        the day of their first counted order (`first_day`, SQL) over 365.25
+        (10 years: bought first ten years ago, whatever they bought since)."""
+        return SQL("((%s) - (%s)) / 365.25", at, first_day)
+
+    @api.model
+    def _days_to_status(self, rhythm, status, settings=None):
+        """SQL: the days after a purchase from which a customer of rhythm
+        `rhythm` (SQL, days) is at risk (`status` 'at_risk') or lost
+        ('lost'): the first whole day beyond the factor of Settings times
+        their rhythm (2 x 30 days: at risk on the 61st day)."""
+        settings = settings or self._retention_settings()
+        return SQL("(floor(%s * %s)::int + 1)", settings[f"{status}_factor"], rhythm)
 
     @api.model
     def _regular_customer_domain(self):

@@ -149,11 +149,16 @@ class CustomerRatingTier(models.Model):
         tiers = self.with_company(company).search([("company_id", "=", company.id)])
         partner_model = self.env["res.partner"].with_company(company)
         measures = self._tier_measures(company)
+        floor, tenured = self._tenure_floor(company)
         tiered = partner_model.search([("customer_rating_tier_id", "!=", False)])
-        partners = tiered | partner_model.browse(measures)
+        partners = (
+            tiered | partner_model.browse(measures) | partner_model.browse(tenured)
+        )
         changes = {}
         for partner in partners:
             tier = tiers._tier_for(measures.get(partner.id, 0.0))
+            if partner.id in tenured and (not tier or tier.threshold < floor.threshold):
+                tier = floor
             if tier != partner.customer_rating_tier_id:
                 changes[partner] = tier
         self._apply_tiers(company, changes, measures)
@@ -207,6 +212,45 @@ class CustomerRatingTier(models.Model):
             )
         if bodies:
             self.env["res.partner"].browse(bodies)._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _tenure_floor(self, company):
+        """(tier, customer ids): the minimum tier of Settings and the
+        customers of `company` and its branches it is kept for, those whose
+        first counted order is at least the years of Settings old (their
+        tenure, `customer.rating.rules._tenure_years`), so that one slow year
+        does not demote a long-standing customer. No tier: nobody."""
+        floor = company.customer_rating_tenure_tier_id
+        years = company.customer_rating_tenure_years
+        if not floor or floor.company_id != company or years <= 0:
+            return floor, set()
+        family = self.env["res.company"].search([("id", "child_of", company.id)])
+        # sudo: as `_tier_measures`, a customer's tenure counts all their
+        # orders in the company and its branches; only customer ids come out.
+        rules = (
+            self.env["customer.rating.rules"]
+            .sudo()
+            .with_context(allowed_company_ids=family.ids)
+        )
+        today = rules._today()
+        scope = rules._report_scope(today, today, company=company, companies=family)
+        rules._flush_sources()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id
+                  %(orders)s
+                 GROUP BY p.commercial_partner_id
+                HAVING %(tenure)s >= %(years)s
+                """,
+                orders=rules._orders_from(scope, end=scope.end),
+                tenure=rules._tenure_years(
+                    SQL("MIN(%s)", rules._local_day(SQL("o.date_order"))), today
+                ),
+                years=years,
+            )
+        )
+        return floor, {partner_id for (partner_id,) in rows}
 
     @api.model
     def _tier_measures(self, company):

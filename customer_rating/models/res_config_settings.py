@@ -118,3 +118,56 @@ class ResConfigSettings(models.TransientModel):
         holder = self.env["customer.rating.property.holder"]._holder()
         holder._set_required_labels(self.customer_rating_required_properties)
         return result
+
+    customer_rating_tenure_years = fields.Integer(
+        related="company_id.root_id.customer_rating_tenure_years", readonly=False
+    )
+    customer_rating_tenure_tier_id = fields.Many2one(
+        related="company_id.root_id.customer_rating_tenure_tier_id", readonly=False
+    )
+
+    customer_rating_score_weight_profit = fields.Float(
+        "Score Weight: Profit",
+        config_parameter="customer_rating.score_weight_profit",
+    )
+    customer_rating_score_weight_frequency = fields.Float(
+        "Score Weight: Frequency",
+        config_parameter="customer_rating.score_weight_frequency",
+    )
+    customer_rating_score_weight_tenure = fields.Float(
+        "Score Weight: Tenure",
+        config_parameter="customer_rating.score_weight_tenure",
+    )
+    customer_rating_score_weight_referrals = fields.Float(
+        "Score Weight: Referrals",
+        config_parameter="customer_rating.score_weight_referrals",
+    )
+    customer_rating_score_weight_returns = fields.Float(
+        "Score Weight: Returns",
+        config_parameter="customer_rating.score_weight_returns",
+        help="Points taken away from a customer who returned all they bought.",
+    )
+
+    @api.constrains(
+        "customer_rating_score_weight_profit",
+        "customer_rating_score_weight_frequency",
+        "customer_rating_score_weight_tenure",
+        "customer_rating_score_weight_referrals",
+        "customer_rating_score_weight_returns",
+    )
+    def _check_customer_rating_score_weights(self):
+        for settings in self:
+            weights = [
+                settings.customer_rating_score_weight_profit,
+                settings.customer_rating_score_weight_frequency,
+                settings.customer_rating_score_weight_tenure,
+                settings.customer_rating_score_weight_referrals,
+            ]
+            if min(*weights, settings.customer_rating_score_weight_returns) < 0:
+                raise ValidationError(
+                    self.env._("The value score's weights cannot be negative.")
+                )
+            if not sum(weights):
+                raise ValidationError(
+                    self.env._("At least one part of the value score needs a weight.")
+                )

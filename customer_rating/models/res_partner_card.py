@@ -36,6 +36,7 @@ WITH orders AS (
            SUM(profit) FILTER (WHERE day >= %(since)s) AS profit_12m,
            COUNT(*) AS order_count,
            MIN(date_order) AS first_purchase,
+           MIN(day) AS first_day,
            MAX(date_order) AS last_purchase,
            MAX(day) AS last_day,
            mode() WITHIN GROUP (ORDER BY EXTRACT(ISODOW FROM local_date)) AS weekday,
@@ -87,7 +88,7 @@ SELECT c.id AS partner_id,
        CASE WHEN s.partner_id IS NOT NULL
             THEN COALESCE(r.rhythm, %(default_gap)s) END AS rhythm,
        ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue,
-       bonus.bonus_balance
+       bonus.bonus_balance, %(tenure)s AS tenure
   FROM res_partner c
   LEFT JOIN sales s ON s.partner_id = c.id
   LEFT JOIN rhythm r ON r.partner_id = c.id
@@ -247,6 +248,13 @@ class ResPartner(models.Model):
         groups=CARD_GROUP,
         help="Points on the customer's bonus cards",
     )
+    customer_rating_tenure = fields.Float(
+        "Years as Customer",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        digits=(16, 1),
+        help="Tenure: years since the first confirmed order",
+    )
     customer_rating_gap_categ_ids = fields.Many2many(
         "product.category",
         string="Cross-sell Gaps",
@@ -351,6 +359,7 @@ class ResPartner(models.Model):
             partner.customer_rating_amount_due = figures.get("amount_due", 0.0)
             partner.customer_rating_amount_overdue = figures.get("amount_overdue", 0.0)
             partner.customer_rating_bonus_balance = figures.get("bonus_balance", 0.0)
+            partner.customer_rating_tenure = figures.get("tenure", 0.0)
 
     @api.model
     def _customer_rating_card(self, partners):
@@ -398,6 +407,7 @@ class ResPartner(models.Model):
                     (scope.companies | scope.companies.parent_id).ids
                 ),
                 partners=tuple(partners.ids),
+                tenure=rules._tenure_years(SQL("s.first_day"), scope.date_to),
             )
         )
         return {

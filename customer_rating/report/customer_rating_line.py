@@ -62,6 +62,13 @@ class CustomerRatingLine(models.TransientModel):
         help="Where the customer spent most in the period",
     )
     status = fields.Selection(STATUSES, "Loyalty Status", readonly=True)
+    tenure = fields.Float(
+        "Years as Customer",
+        readonly=True,
+        aggregator=False,
+        digits=(16, 1),
+        help="Tenure at the end of the period: years since the first order",
+    )
 
     @api.depends("rank", "previous_rank")
     def _compute_movement(self):
@@ -100,6 +107,7 @@ class CustomerRatingLine(models.TransientModel):
             "bonus_balance",
             "user_id",
             "home_company_id",
+            "tenure",
         ]
 
     # The query, in parts that other modules can extend (as sale.report does).
@@ -164,6 +172,9 @@ class CustomerRatingLine(models.TransientModel):
             "user_id": SQL("p.user_id"),
             "home_company_id": SQL("cur.home_company_id"),
             "status": SQL("p.customer_rating_status"),
+            "tenure": rules._tenure_years(
+                rules._local_day(SQL("cur.first_purchase")), scope.date_to
+            ),
         }
 
     @api.model

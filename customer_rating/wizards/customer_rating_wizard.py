@@ -18,6 +18,7 @@ REPORTS = [
     ("retention", "Retention per salesperson"),
     ("visits", "Visit patterns"),
     ("marketing", "Acquisition sources and referrals"),
+    ("staff", "Staff performance"),
 ]
 REPORT_MODELS = {
     "rating": "customer.rating.line",
@@ -32,6 +33,7 @@ REPORT_MODELS = {
     "retention": "customer.rating.retention.line",
     "visits": "customer.rating.visit.line",
     "marketing": "customer.rating.marketing.line",
+    "staff": "customer.rating.staff.line",
 }
 # The largest "top N": more than any customer base, well within a database
 # integer (a larger number would be refused by PostgreSQL, unexplained).
