@@ -49,6 +49,9 @@ def run_job(env):
     batches = 0
     while callbacks._cron_schedule_call_backs():
         batches += 1
+        # the cron commits each batch, which empties the ORM's cache
+        env.flush_all()
+        env.invalidate_all()
     return batches
 
 

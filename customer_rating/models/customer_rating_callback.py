@@ -250,49 +250,23 @@ class CustomerRatingCallback(models.Model):
     def _work_through(self, batch):
         """Refresh the state of the customers of `batch` (rows of
         `_retention_todo`) from their orders of now, then remind those still
-        due soon and call back those still at risk."""
+        due soon and call back those still at risk: one query reads and
+        refreshes them."""
         partner_ids = [row[0] for row in batch]
         if not partner_ids:
             return
         partners = self.env["res.partner"]
-        partners._customer_rating_refresh_retention(partner_ids)
-        partners._customer_rating_remind(
-            self._retention_rows(
-                partner_ids,
-                self._needs_reminder(SQL("r.state"), SQL("r.next_purchase")),
-            )
-        )
-        self._schedule(
-            self._retention_rows(
-                partner_ids,
-                self._needs_call_back(SQL("r.state"), SQL("r.last_purchase")),
-            )
-        )
-
-    @api.model
-    def _retention_rows(self, partner_ids, condition):
-        """The rows of the retention rule of today of the customers among
-        `partner_ids` that match `condition` (on the row `r` and the
-        customer `p`), with one query."""
         self.flush_model()
-        # sudo: the job reminds and calls back every customer of the
-        # companies its user may access, whoever sold to them; each activity
-        # goes to someone who may read the customer (`_assignees`).
-        rows = self.env["res.partner"].sudo()._customer_rating_state_rows(partner_ids)
-        self.env.cr.execute(
+        rows = partners._customer_rating_refresh_and_read(
+            partner_ids,
             SQL(
-                """
-                WITH r AS MATERIALIZED (%(rows)s)
-                SELECT r.* FROM r
-                  JOIN res_partner p ON p.id = r.partner_id
-                 WHERE %(condition)s
-                 ORDER BY r.partner_id
-                """,
-                rows=rows,
-                condition=condition,
-            )
+                "%s AS needs_reminder, %s AS needs_call_back",
+                self._needs_reminder(SQL("s.state"), SQL("s.next_purchase")),
+                self._needs_call_back(SQL("s.state"), SQL("s.last_purchase")),
+            ),
         )
-        return self.env.cr.dictfetchall()
+        partners._customer_rating_remind([row for row in rows if row["needs_reminder"]])
+        self._schedule([row for row in rows if row["needs_call_back"]])
 
     @api.model
     def _schedule(self, rows):

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from itertools import groupby
 
 from odoo import api, fields, models
@@ -29,7 +30,6 @@ STORED_RETENTION = {
     "customer_rating_retention_rhythm": "rhythm",
     "customer_rating_retention_last": "last_purchase",
     "customer_rating_retention_next": "next_purchase",
-    "customer_rating_retention_overdue": "days_overdue",
     "customer_rating_retention_branch_id": "company_id",
 }
 
@@ -78,7 +78,8 @@ class ResPartner(models.Model):
     )
     customer_rating_retention_overdue = fields.Integer(
         "Days Overdue",
-        readonly=True,
+        compute="_compute_customer_rating_retention_overdue",
+        search="_search_customer_rating_retention_overdue",
         groups=CARD_GROUP,
         help="Days since the expected next purchase (0 when not yet due).",
     )
@@ -113,6 +114,32 @@ class ResPartner(models.Model):
         groups=CARD_GROUP,
         help="Active, and their expected next purchase falls in the next days",
     )
+
+    @api.depends("customer_rating_retention_next")
+    @api.depends_context("tz")
+    def _compute_customer_rating_retention_overdue(self):
+        """Today minus the stored expected purchase. Not stored: it would
+        change every day for every overdue customer, and the nightly refresh
+        would rewrite all of them (each write of a partner updates its ~30
+        indexes); stored, the state changes on a purchase or a change of
+        state only."""
+        today = self.env["customer.rating.rules"]._today()
+        for partner in self:
+            expected = partner.customer_rating_retention_next
+            partner.customer_rating_retention_overdue = (
+                max((today - expected).days, 0) if expected else 0
+            )
+
+    def _search_customer_rating_retention_overdue(self, operator, value):
+        """`overdue <op> n` as a condition on the expected purchase: overdue
+        is today minus it, and 0 until it is due."""
+        flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
+        if operator not in flipped or not isinstance(value, int) or value < 0:
+            raise UserError(self.env._("Unsupported search on Days Overdue."))
+        day = self.env["customer.rating.rules"]._today() - timedelta(days=value)
+        if value == 0 and operator in ("=", "<="):
+            return [("customer_rating_retention_next", ">=", day)]
+        return [("customer_rating_retention_next", flipped[operator], day)]
 
     @api.model
     def _customer_rating_retention_rows(self, condition=None):
@@ -186,7 +213,7 @@ class ResPartner(models.Model):
         """SQL: one row per customer of the retention rule of today over the
         counted orders of every company the cron covers (the customers
         `partner_ids` only, if given), archived-status customers included,
-        with their state, expected next purchase and days overdue.
+        with their state and expected next purchase.
 
         The caller runs it as superuser: the stored state is the shop's,
         the same for every user, as the call-backs are."""
@@ -199,13 +226,11 @@ class ResPartner(models.Model):
             domain = [("partner_id.commercial_partner_id", "in", list(partner_ids))]
         return SQL(
             """
-            SELECT r.*, %(state)s AS state, %(expected)s AS next_purchase,
-                   GREATEST(%(today)s - %(expected)s, 0) AS days_overdue
+            SELECT r.*, %(state)s AS state, %(expected)s AS next_purchase
               FROM (%(retention)s) r
             """,
             state=rules._retention_state("r", today, rules._due_soon_days()),
             expected=rules._expected_purchase("r"),
-            today=today,
             retention=rules._retention_query(
                 companies,
                 self.env.company,
@@ -221,7 +246,40 @@ class ResPartner(models.Model):
         """Store the retention state of every customer (of `partner_ids`
         only, if given) with one UPDATE: rows whose figures changed are
         written, customers who no longer have any (archived contacts,
-        cancelled orders) are cleared. Returns the number of rows written.
+        cancelled orders) are cleared. Returns the number of rows written."""
+        self.env.cr.execute(
+            self._customer_rating_refresh_sql(
+                partner_ids, SQL("SELECT count(*) FROM updated")
+            )
+        )
+        self.invalidate_model(list(STORED_RETENTION))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _customer_rating_refresh_and_read(self, partner_ids, columns):
+        """Refresh the stored state of the customers `partner_ids` (see
+        `_customer_rating_refresh_retention`) and return, with the same
+        query, their rows of the retention rule (`_customer_rating_state_rows`)
+        with `columns` (SQL on the row `s` and the customer `p` as it was
+        before the refresh)."""
+        self.env.cr.execute(
+            self._customer_rating_refresh_sql(
+                partner_ids,
+                SQL(
+                    "SELECT s.*, %s FROM s JOIN res_partner p ON p.id = s.partner_id"
+                    " ORDER BY s.partner_id",
+                    columns,
+                ),
+            )
+        )
+        rows = self.env.cr.dictfetchall()
+        self.invalidate_model(list(STORED_RETENTION))
+        return rows
+
+    @api.model
+    def _customer_rating_refresh_sql(self, partner_ids, result):
+        """The refresh statement, whose own SELECT is `result` (on the rows
+        `s` of the rule and the CTE `updated` of the partner ids written).
 
         Written in SQL without the ORM's write (no tracking, no write date):
         100,000 customers are refreshed in one statement. The rows are
@@ -239,34 +297,35 @@ class ResPartner(models.Model):
             scope = SQL("p.id IN %s", tuple(partner_ids) or (0,))
         # sudo: the stored state is the shop's, over every counted order
         rows = self.sudo()._customer_rating_state_rows(partner_ids)
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH s AS MATERIALIZED (%(rows)s),
-                changed AS MATERIALIZED (
-                    SELECT p.id, %(fresh)s
-                      FROM res_partner p
-                      LEFT JOIN s ON s.partner_id = p.id
-                     WHERE %(scope)s
-                       AND (s.partner_id IS NOT NULL
-                            OR p.customer_rating_retention_state IS NOT NULL)
-                       AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
-                )
+        return SQL(
+            """
+            WITH s AS MATERIALIZED (%(rows)s),
+            changed AS MATERIALIZED (
+                SELECT p.id, %(fresh)s
+                  FROM res_partner p
+                  LEFT JOIN s ON s.partner_id = p.id
+                 WHERE %(scope)s
+                   AND (s.partner_id IS NOT NULL
+                        OR p.customer_rating_retention_state IS NOT NULL)
+                   AND (%(stored)s) IS DISTINCT FROM (%(fresh)s)
+            ),
+            updated AS (
                 UPDATE res_partner p SET %(assignments)s
-                  FROM changed s WHERE p.id = s.id
-                """,
-                rows=rows,
-                fresh=fresh,
-                stored=stored,
-                scope=scope,
-                assignments=SQL(", ").join(
-                    SQL("%s = s.%s", SQL.identifier(name), SQL.identifier(column))
-                    for name, column in STORED_RETENTION.items()
-                ),
+                  FROM changed c WHERE p.id = c.id
+                RETURNING p.id
             )
+            %(result)s
+            """,
+            rows=rows,
+            fresh=fresh,
+            stored=stored,
+            scope=scope,
+            assignments=SQL(", ").join(
+                SQL("%s = c.%s", SQL.identifier(name), SQL.identifier(column))
+                for name, column in STORED_RETENTION.items()
+            ),
+            result=result,
         )
-        self.invalidate_model(list(STORED_RETENTION))
-        return self.env.cr.rowcount
 
     # ------------------------------------------------------------------
     # Reminders of customers due soon

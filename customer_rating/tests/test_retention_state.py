@@ -122,13 +122,49 @@ class TestRetentionState(RetentionCommon):
             dict.fromkeys(STORED, False)
             | {
                 "customer_rating_retention_rhythm": 0.0,
-                "customer_rating_retention_overdue": 0,
                 "customer_rating_retention_branch_id": self.env["res.company"],
             },
         )
         with freeze_time(TODAY + timedelta(days=60)):
             Partner._customer_rating_refresh_retention()
             self.assertEqual(self.ana.customer_rating_retention_state, "lost")
+
+    def test_days_overdue_follow_the_day_and_search(self):
+        self.Partner._customer_rating_refresh_retention()
+        # Ana: last purchase 2026-04-05, every 30 days: due on 2026-05-05
+        self.assertEqual(self.ana.customer_rating_retention_overdue, 41)
+        self.assertEqual(self.cleo.customer_rating_retention_overdue, 0)
+        with freeze_time(TODAY + timedelta(days=9)):
+            self.ana.invalidate_recordset(["customer_rating_retention_overdue"])
+            self.assertEqual(self.ana.customer_rating_retention_overdue, 50)
+
+        def overdue(operator, value):
+            return self.Partner.search(
+                [
+                    ("id", "in", self.customers.ids),
+                    ("customer_rating_retention_overdue", operator, value),
+                ]
+            )
+
+        expected = {
+            p: self._expected_state(p)["customer_rating_retention_overdue"]
+            for p in (self.ana, self.ben, self.cleo, self.dan)
+        }
+        for operator, value, check in (
+            (">", 41, lambda days: days > 41),
+            (">=", 41, lambda days: days >= 41),
+            ("<", 41, lambda days: days < 41),
+            ("<=", 0, lambda days: days <= 0),
+            ("=", 0, lambda days: days == 0),
+            ("=", 41, lambda days: days == 41),
+        ):
+            with self.subTest(operator=operator, value=value):
+                self.assertEqual(
+                    overdue(operator, value),
+                    self.Partner.union(
+                        *[p for p, days in expected.items() if check(days)]
+                    ),
+                )
 
     def test_search_group_and_filter_by_branch(self):
         self.Partner._customer_rating_refresh_retention()
