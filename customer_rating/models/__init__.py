@@ -19,3 +19,4 @@ from . import sale_order_line
 from . import res_partner_retention
 from . import customer_rating_dashboard
 from . import res_partner_card_chart
+from . import customer_rating_segment_penetration
