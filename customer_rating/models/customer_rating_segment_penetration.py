@@ -11,7 +11,7 @@ class CustomerRatingSegmentPenetration(models.Model):
     """How many customers of each segment bought each product category, in
     the last 12 months up to a day, over the confirmed orders of a set of
     companies: what the customer card's cross-sell gaps compare a customer
-    with (`customer.rating.gap.line._card_gaps`).
+    with (`res.partner._customer_rating_gaps`).
 
     The shares are an aggregate over every order line of the period, so
     they are computed once per day, company set and time zone (by the
@@ -151,7 +151,9 @@ class CustomerRatingSegmentPenetration(models.Model):
         )
         done = set()
         for user in users:
-            env_user = self.with_user(user).with_company(user.company_id)
+            env_user = self.with_user(user).with_context(
+                allowed_company_ids=user.company_id.ids
+            )
             scope = env_user.env["customer.rating.rules"]._card_scope()
             if (self._key(scope), scope.tz, scope.date_to) not in done:
                 done.add((self._key(scope), scope.tz, scope.date_to))

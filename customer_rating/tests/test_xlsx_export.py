@@ -56,7 +56,7 @@ class TestLargeExcelExport(TransactionCase):
                 line.partner_id.name,
                 line.categ_id.complete_name,
                 labels[line.segment],
-                line.industry_id.name or None,
+                line.industry_id.name or "",
                 line.segment_customers,
                 line.segment_share,
             )
