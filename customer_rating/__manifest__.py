@@ -43,6 +43,8 @@
         "data/customer_rating_churn_reason_data.xml",
         "data/customer_rating_followup_data.xml",
         "data/ir_cron_data.xml",
+        "security/customer_rating_segment_penetration_security.xml",
+        "data/customer_rating_segment_penetration_data.xml",
         "report/customer_rating_lost_line_views.xml",
         "report/customer_rating_churn_line_views.xml",
         "report/customer_rating_retention_line_views.xml",

@@ -25,3 +25,4 @@ from . import customer_rating_offer
 from . import customer_rating_staff
 from . import customer_rating_acquisition_spend
 from . import res_partner_value
+from . import customer_rating_segment_penetration

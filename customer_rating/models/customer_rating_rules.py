@@ -485,12 +485,12 @@ class CustomerRatingRules(models.AbstractModel):
         )
 
     @api.model
-    def _order_lines_from(self, scope, start, end, joins=None):
+    def _order_lines_from(self, scope, start, end, joins=None, domain=()):
         """FROM and WHERE of the lines that carry an amount (alias `l`, with
         the columns of `_sale_order_line_source`) of the counted orders of
         `scope` (alias `o`, customer `p`, product `pp` and template `pt`, the
         currency table and `joins` joined) dated from `start` to before
-        `end`."""
+        `end`, matching `domain` (see `_order_sources`)."""
         return SQL(
             """
               FROM (%(lines)s) l
@@ -503,7 +503,7 @@ class CustomerRatingRules(models.AbstractModel):
              WHERE TRUE
             """,
             lines=self._union(self._order_line_sources()),
-            orders=self._union(self._order_sources(scope, start, end)),
+            orders=self._union(self._order_sources(scope, start, end, domain)),
             joins=joins or SQL(),
             currency_join=self._currency_join(scope),
         )

@@ -19,15 +19,17 @@ CARD_GROUP = "customer_rating.customer_rating_group_user"
 
 CARD_QUERY = """
 WITH orders AS (
-    SELECT p.commercial_partner_id AS partner_id, o.date_order, o.user_id,
+    SELECT p.commercial_partner_id AS partner_id, o.model, o.id, o.company_id,
+           o.date_order, o.user_id,
            %(local)s AS local_date, %(day)s AS day,
            %(revenue)s AS revenue, %(profit)s AS profit
       %(orders)s
 ), returns AS (
-    SELECT p.commercial_partner_id AS partner_id,
-           (ret.move_model, ret.move_id) AS move, ret.day, %(returned)s AS amount,
-           %(returned_profit)s AS profit
-      %(returns)s
+    SELECT o.partner_id, (ret.move_model, ret.move_id) AS move, ret.day,
+           %(returned)s AS amount, %(returned_profit)s AS profit
+      FROM (%(returns)s) ret
+      JOIN orders o ON o.model = ret.order_model AND o.id = ret.order_id
+      %(returns_currency_join)s
 ), sales AS (
     SELECT partner_id,
            SUM(revenue) AS revenue,
@@ -41,7 +43,9 @@ WITH orders AS (
            MAX(day) AS last_day,
            mode() WITHIN GROUP (ORDER BY EXTRACT(ISODOW FROM local_date)) AS weekday,
            mode() WITHIN GROUP (ORDER BY EXTRACT(HOUR FROM local_date)) AS hour,
-           mode() WITHIN GROUP (ORDER BY user_id) AS user_id
+           mode() WITHIN GROUP (ORDER BY user_id) AS user_id,
+           COUNT(*) FILTER (WHERE date_order >= %(start)s AND date_order < %(end)s)
+               AS period_orders
       FROM orders GROUP BY partner_id
 ), rhythm AS (
     SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS rhythm
@@ -74,6 +78,14 @@ WITH orders AS (
      WHERE program.is_customer_bonus AND card.partner_id IN %(partners)s
        AND program.company_id IN %(bonus_companies)s AND card.id IN (%(cards)s)
      GROUP BY card.partner_id
+), bought AS (
+    SELECT o.partner_id, array_agg(DISTINCT pt.categ_id) AS categories
+      FROM (%(lines)s) l
+      JOIN orders o ON o.model = l.model AND o.id = l.order_id
+      JOIN product_product pp ON pp.id = l.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+     WHERE l.reward_id IS NULL AND o.date_order < %(end)s
+     GROUP BY o.partner_id
 )
 SELECT c.id AS partner_id,
        COALESCE(s.revenue, 0) - COALESCE(ret.return_amount, 0) AS revenue,
@@ -88,13 +100,16 @@ SELECT c.id AS partner_id,
        CASE WHEN s.partner_id IS NOT NULL
             THEN COALESCE(r.rhythm, %(default_gap)s) END AS rhythm,
        ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue,
-       bonus.bonus_balance, %(tenure)s AS tenure
+       bonus.bonus_balance, %(tenure)s AS tenure, s.period_orders,
+       c.is_company, c.industry_id, b.categories, shares.rows AS segment_shares
   FROM res_partner c
   LEFT JOIN sales s ON s.partner_id = c.id
   LEFT JOIN rhythm r ON r.partner_id = c.id
   LEFT JOIN returned ret ON ret.partner_id = c.id
   LEFT JOIN debt d ON d.partner_id = c.id
   LEFT JOIN bonus ON bonus.partner_id = c.id
+  LEFT JOIN bought b ON b.partner_id = c.id
+  LEFT JOIN (%(shares)s) shares ON c.id = %(first)s
  WHERE c.id IN %(partners)s
 """
 
@@ -258,7 +273,7 @@ class ResPartner(models.Model):
     customer_rating_gap_categ_ids = fields.Many2many(
         "product.category",
         string="Cross-sell Gaps",
-        compute="_compute_customer_rating_gaps",
+        compute="_compute_customer_rating_card",
         groups=CARD_GROUP,
         help="Product categories this customer never bought although most "
         "customers of the same segment bought them in the last 12 months",
@@ -337,8 +352,13 @@ class ResPartner(models.Model):
     def _compute_customer_rating_card(self):
         commercial = self.commercial_partner_id.filtered("id")
         card = self._customer_rating_card(commercial)
+        gaps = self._customer_rating_gaps(card)
+        categories = self.env["product.category"]
         for partner in self:
             figures = card.get(partner.commercial_partner_id.id, {})
+            partner.customer_rating_gap_categ_ids = categories.browse(
+                gaps.get(partner.commercial_partner_id.id, [])
+            )
             partner.customer_rating_currency_id = self.env.company.currency_id
             partner.customer_rating_revenue = figures.get("revenue", 0.0)
             partner.customer_rating_revenue_12m = figures.get("revenue_12m", 0.0)
@@ -369,7 +389,10 @@ class ResPartner(models.Model):
         net revenue and profit (less returns), the last 12 months, the
         rhythm on distinct days, days in the user's time zone, amounts in
         the current company's currency; the orders, returns and receivables
-        are those the user may read in the companies they work in."""
+        are those the user may read in the companies they work in. The
+        returns are joined to the customers' orders already selected (those
+        `_returns_from` would select again): the planner cannot know that a
+        customer has 3,000 orders, and would look for the returns of each."""
         if not partners:
             return {}
         rules = self.env["customer.rating.rules"]
@@ -396,7 +419,8 @@ class ResPartner(models.Model):
                 orders=rules._orders_from(scope, domain=customers),
                 returned=rules._returned_amount(),
                 returned_profit=rules._returned_profit(),
-                returns=rules._returns_from(scope, order_domain=customers),
+                returns=rules._union(rules._return_sources()),
+                returns_currency_join=rules._currency_join(scope),
                 receivables=receivables,
                 debt_currency_join=rules._currency_join(scope, "aml"),
                 cards=rules._readable("loyalty.card", []),
@@ -408,6 +432,13 @@ class ResPartner(models.Model):
                 ),
                 partners=tuple(partners.ids),
                 tenure=rules._tenure_years(SQL("s.first_day"), scope.date_to),
+                first=partners.ids[0],
+                start=scope.start,
+                end=scope.end,
+                lines=rules._union(rules._order_line_sources()),
+                shares=self.env["customer.rating.segment.penetration"]._rows_query(
+                    scope
+                ),
             )
         )
         return {
@@ -416,6 +447,35 @@ class ResPartner(models.Model):
             }
             for row in self.env.cr.dictfetchall()
         }
+
+    @api.model
+    def _customer_rating_gaps(self, card):
+        """The cross-sell gaps of the customers of `card` (see
+        `_customer_rating_card`): the report's rule with its defaults (the
+        last 12 months, the companies the user works in, the default
+        threshold), {partner id: [category ids, most usual first]}. Only a
+        customer who bought in the period has gaps; what it ever bought is
+        read with the card, from the orders the user may read; what its
+        segment usually buys is computed once a day
+        (`customer.rating.segment.penetration`), and comes with the card
+        when it is."""
+        if not any(figures.get("period_orders") for figures in card.values()):
+            return {}
+        scope = self.env["customer.rating.rules"]._card_scope()
+        shares = next(
+            (f["segment_shares"] for f in card.values() if "segment_shares" in f),
+            None,
+        )
+        usual = self.env["customer.rating.segment.penetration"]._usual_categories(
+            scope, shares
+        )
+        gaps = {}
+        for partner, figures in card.items():
+            if figures.get("period_orders"):
+                segment = (bool(figures.get("is_company")), figures.get("industry_id"))
+                bought = figures.get("categories", [])
+                gaps[partner] = [c for c in usual.get(segment, []) if c not in bought]
+        return gaps
 
     @api.model
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
@@ -466,16 +526,6 @@ class ResPartner(models.Model):
             returned=rules._returned_amount(),
             returns=rules._returns_from(scope),
         )
-
-    @api.depends_context("company", "allowed_company_ids", "tz", "uid")
-    def _compute_customer_rating_gaps(self):
-        commercial = self.commercial_partner_id.filtered("id")
-        gaps = self.env["customer.rating.gap.line"]._card_gaps(commercial)
-        categories = self.env["product.category"]
-        for partner in self:
-            partner.customer_rating_gap_categ_ids = categories.browse(
-                gaps.get(partner.commercial_partner_id.id, [])
-            )
 
     def action_customer_rating_ledger(self):
         """The bonus ledger of this customer, oldest line first."""

@@ -76,32 +76,6 @@ class CustomerRatingGapLine(models.TransientModel):
         return self._insert(self._gap_ctes(scope), values, from_clause)
 
     @api.model
-    def _card_gaps(self, partners):
-        """The gaps of `partners` (commercial partners) for the customer
-        card, with one query: the report's rule with its defaults (the last
-        12 months, the companies the user works in, the default threshold),
-        {partner id: [category ids, most usual first]}."""
-        if not partners:
-            return {}
-        scope = self.env["customer.rating.rules"]._card_scope()
-        self.env["customer.rating.rules"]._flush_sources()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                %(ctes)s
-                SELECT c.partner_id, array_agg(c.categ_id
-                                               ORDER BY c.buyers DESC, c.categ_id)
-                  FROM candidates c
-                 WHERE %(never_bought)s
-                 GROUP BY c.partner_id
-                """,
-                ctes=self._with(self._gap_ctes(scope, partners)),
-                never_bought=self._never_bought(),
-            )
-        )
-        return dict(rows)
-
-    @api.model
     def _never_bought(self):
         """The candidate (alias `c`) is a gap: its customer never bought its
         category."""
@@ -112,10 +86,10 @@ class CustomerRatingGapLine(models.TransientModel):
         )
 
     @api.model
-    def _gap_ctes(self, scope, partners=None):
+    def _gap_ctes(self, scope):
         """The WITH queries of the gaps of `scope`'s period: `candidates`
-        holds the (customer, category) pairs to check, restricted to
-        `partners` when given; `bought` what each customer bought. A segment
+        holds the (customer, category) pairs to check; `bought` what each
+        customer bought. A segment
         is business or private customers, by industry when set."""
         rules = self.env["customer.rating.rules"]
         return {
@@ -148,17 +122,14 @@ class CustomerRatingGapLine(models.TransientModel):
              GROUP BY a.is_company, a.industry_id, b.categ_id
             """
             ),
-            "candidates": self._candidates_query(scope, partners),
+            "candidates": self._candidates_query(scope),
         }
 
     @api.model
-    def _candidates_query(self, scope, partners=None):
+    def _candidates_query(self, scope):
         """(customer, category) pairs to check: the chosen categories for
-        every customer (of `partners` when given), or the categories the
-        customer's segment usually buys."""
-        restrict = (
-            SQL("a.partner_id IN %s", tuple(partners.ids)) if partners else SQL("TRUE")
-        )
+        every customer, or the categories the customer's segment usually
+        buys."""
         segment = SQL(
             "pen.is_company = a.is_company"
             " AND pen.industry_id IS NOT DISTINCT FROM a.industry_id"
@@ -172,10 +143,9 @@ class CustomerRatingGapLine(models.TransientModel):
                    AND s.industry_id IS NOT DISTINCT FROM a.industry_id
                  CROSS JOIN product_category categ
                   LEFT JOIN penetration pen ON pen.categ_id = categ.id AND %(segment)s
-                 WHERE categ.id IN %(categories)s AND %(restrict)s
+                 WHERE categ.id IN %(categories)s
                 """,
                 segment=segment,
-                restrict=restrict,
                 categories=tuple(scope.categories.ids),
             )
         return SQL(
@@ -186,9 +156,7 @@ class CustomerRatingGapLine(models.TransientModel):
                AND s.industry_id IS NOT DISTINCT FROM a.industry_id
               JOIN penetration pen ON %(segment)s
              WHERE 100.0 * pen.buyers / s.customers >= %(threshold)s
-               AND %(restrict)s
             """,
             segment=segment,
-            restrict=restrict,
             threshold=scope.gap_threshold,
         )

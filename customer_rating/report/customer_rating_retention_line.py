@@ -59,9 +59,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
         return "list,graph"
 
     @api.model
-    def _xlsx_blank(self, record, field):
+    def _xlsx_blank(self, values, field):
         """No retention % without customers active at the start."""
-        return field.name == "retention_rate" and not record.active_start
+        return field.name == "retention_rate" and not values["active_start"]
 
     @api.model
     def _report_empty_reason(self, wizard):

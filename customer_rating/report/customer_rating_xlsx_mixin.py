@@ -1,11 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
 import re
+import tempfile
 from collections import defaultdict
 
+import pytz
 import xlsxwriter
 
-from odoo import api, fields, models
+from odoo import api, models
+from odoo.tools import SQL, float_round, split_every
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {
@@ -15,6 +18,8 @@ NUMBER_FORMATS = {
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
 }
+# Lines read at a time by the Excel export.
+XLSX_CHUNK = 2000
 
 
 def sheet_name(title):
@@ -45,39 +50,146 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         return []
 
     def _xlsx_content(self, title):
-        """The workbook of these lines, as bytes."""
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        sheet = workbook.add_worksheet(sheet_name(title))
-        bold = workbook.add_format({"bold": True})
-        formats = {
-            kind: workbook.add_format({"num_format": fmt})
-            for kind, fmt in NUMBER_FORMATS.items()
-        }
-        total_formats = {
-            kind: workbook.add_format({"num_format": fmt, "bold": True, "top": 1})
-            for kind, fmt in NUMBER_FORMATS.items()
-        }
-        columns = [self._fields[name] for name in self._xlsx_columns()]
-        sheet.write_string(0, 0, title, bold)
-        for col, field in enumerate(columns):
-            sheet.write_string(2, col, field._description_string(self.env), bold)
-            sheet.set_column(col, col, 28 if field.type == "many2one" else 14)
-        for row, record in enumerate(self, start=3):
+        """The workbook of these lines, as bytes. The lines are read in
+        chunks of XLSX_CHUNK with the columns only, and the workbook is
+        written row after row into a temporary file: the memory taken does
+        not grow with the number of lines."""
+        with tempfile.TemporaryFile() as output:
+            workbook = new_workbook(output)
+            sheet = workbook.add_worksheet(sheet_name(title))
+            bold = workbook.add_format({"bold": True})
+            formats = {
+                kind: workbook.add_format({"num_format": fmt})
+                for kind, fmt in NUMBER_FORMATS.items()
+            }
+            total_formats = {
+                kind: workbook.add_format({"num_format": fmt, "bold": True, "top": 1})
+                for kind, fmt in NUMBER_FORMATS.items()
+            }
+            columns = [self._fields[name] for name in self._xlsx_columns()]
+            sheet.write_string(0, 0, title, bold)
             for col, field in enumerate(columns):
-                self._xlsx_write_cell(sheet, row, col, record, field, formats)
-        total_row = len(self) + 3
-        sheet.write_string(total_row, 0, self.env._("Total"), bold)
-        for col, field in enumerate(columns):
-            if (
-                field.type in ("monetary", "float", "integer")
+                sheet.write_string(2, col, field._description_string(self.env), bold)
+                sheet.set_column(col, col, 28 if field.type == "many2one" else 14)
+            summed = [
+                field
+                for field in columns
+                if field.type in ("monetary", "float", "integer")
                 and field.aggregator == "sum"
+            ]
+            totals = dict.fromkeys((field.name for field in summed), 0.0)
+            writers = [self._xlsx_writer(field, formats) for field in columns]
+            row = 3
+            for values in self._xlsx_rows(columns):
+                for col, (field, write) in enumerate(
+                    zip(columns, writers, strict=True)
+                ):
+                    if not self._xlsx_blank(values, field):
+                        write(sheet, row, col, values[field.name])
+                for name in totals:
+                    totals[name] += values[name] or 0.0
+                row += 1
+            sheet.write_string(row, 0, self.env._("Total"), bold)
+            for col, field in enumerate(columns):
+                if field in summed:
+                    sheet.write_number(
+                        row, col, totals[field.name], total_formats[field.type]
+                    )
+            sheet.freeze_panes(3, 0)
+            workbook.close()
+            output.seek(0)
+            return output.read()
+
+    def _xlsx_rows(self, columns):
+        """The values of `columns` of these lines, in their order, one dict
+        per line (a many2one as its display name), read XLSX_CHUNK lines at
+        a time: the stored columns in SQL (the lines were searched with the
+        user's rules, their fields' access is checked here), as the ORM
+        would give them, the others through the ORM."""
+        self.check_access("read")
+        self.check_field_access_rights("read", [field.name for field in columns])
+        stored = [field for field in columns if field.store and field.column_type]
+        others = [field.name for field in columns if field not in stored]
+        convert = {field.name: self._xlsx_converter(field) for field in stored}
+        names = {}
+        for ids in split_every(XLSX_CHUNK, self.ids):
+            rows = self._xlsx_fetch(ids, stored)
+            for field in stored:
+                if field.type == "many2one":
+                    self._xlsx_add_names(names, field.comodel_name, rows, field.name)
+            computed = (
+                {values["id"]: values for values in self.browse(ids).read(others)}
+                if others
+                else {}
+            )
+            for values in rows:
+                for name, function in convert.items():
+                    values[name] = function(values[name], names)
+                values.update(computed.get(values["id"], {}))
+                yield values
+            self.env.invalidate_all()
+
+    def _xlsx_fetch(self, ids, fields):
+        """The raw values of the stored `fields` of the lines `ids`, in the
+        order of `ids`."""
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT %s FROM %s WHERE id IN %s",
+                SQL(", ").join(
+                    SQL.identifier(name) for name in ["id", *(f.name for f in fields)]
+                ),
+                SQL.identifier(self._table),
+                tuple(ids),
+            )
+        )
+        by_id = {values["id"]: values for values in rows}
+        return [by_id[line] for line in ids if line in by_id]
+
+    @api.model
+    def _xlsx_add_names(self, names, model, rows, column):
+        """Add to `names` the display names of the records of `model` that
+        `column` of `rows` refers to ({(model, id): name}): computed once per
+        record for the whole export, as the list view shows them (read
+        gives the name of a record the user may not read, too). A
+        customer's stored complete name is its display name (the ORM's
+        compute, per record, would take as long as the export itself)."""
+        ids = {values[column] for values in rows} - {None}
+        ids = [record for record in ids if (model, record) not in names]
+        if not ids:
+            return
+        # sudo: the names of the records of the lines, as `read` shows them
+        records = self.env[model].sudo().browse(ids)
+        if model == "res.partner":
+            for partner, name in self.env.execute_query(
+                SQL(
+                    "SELECT id, complete_name FROM res_partner"
+                    " WHERE id IN %s AND COALESCE(name, '') != ''",
+                    tuple(ids),
+                )
             ):
-                total = sum(self.mapped(field.name))
-                sheet.write_number(total_row, col, total, total_formats[field.type])
-        sheet.freeze_panes(3, 0)
-        workbook.close()
-        return output.getvalue()
+                names[model, partner] = name
+            records = records.filtered(lambda r: (model, r.id) not in names)
+        for record in records:
+            names[model, record.id] = record.display_name
+
+    @api.model
+    def _xlsx_converter(self, field):
+        """A function (raw value, names) giving a column's value as the ORM
+        reads it: numbers without NULLs, floats rounded to their digits,
+        a many2one as its display name."""
+        if field.type == "many2one":
+            model = field.comodel_name
+            return lambda value, names: names.get((model, value), "")
+        if field.type == "float" and field.get_digits(self.env):
+            digits = field.get_digits(self.env)[1]
+            return lambda value, names: float_round(
+                float(value or 0.0), precision_digits=digits
+            )
+        if field.type in ("float", "monetary"):
+            return lambda value, names: float(value or 0.0)
+        if field.type == "integer":
+            return lambda value, names: value or 0
+        return lambda value, names: value
 
     def _xlsx_matrix(self, title, row_field, column_field, value_field, distinct_label):
         """A cross table of these lines, as the pivot view shows it: rows by
@@ -135,31 +247,51 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         return output.getvalue()
 
     @api.model
-    def _xlsx_blank(self, record, field):
-        """Whether the figure `field` of `record` has no meaning (a rate
-        without a base): its cell stays empty."""
+    def _xlsx_blank(self, values, field):
+        """Whether the figure `field` of a line (`values`: the dict of its
+        columns) has no meaning (a rate without a base): its cell stays
+        empty."""
         return False
 
     @api.model
-    def _xlsx_write_cell(self, sheet, row, col, record, field, formats):
-        value = record[field.name]
+    def _xlsx_writer(self, field, formats):
+        """How a value of `field` is written: a function (sheet, row,
+        column, value), chosen once per column."""
         if field.type == "many2one":
-            sheet.write_string(row, col, value.display_name or "")
-        elif field.type == "selection":
-            sheet.write_string(
-                row, col, dict(field._description_selection(self.env)).get(value, "")
+            return lambda sheet, row, col, value: sheet.write_string(row, col, value)
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return lambda sheet, row, col, value: sheet.write_string(
+                row, col, labels.get(value, "")
             )
-        elif field.type in ("date", "datetime"):
-            if value:
-                if field.type == "datetime":
-                    value = fields.Datetime.context_timestamp(record, value).replace(
-                        tzinfo=None
-                    )
-                sheet.write_datetime(row, col, value, formats[field.type])
-        elif field.type == "boolean":
-            sheet.write_boolean(row, col, bool(value))
-        elif field.type in formats:
-            if value is not False and not self._xlsx_blank(record, field):
-                sheet.write_number(row, col, value, formats[field.type])
-        else:
-            sheet.write_string(row, col, str(value or ""))
+        if field.type == "datetime":
+            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+
+            def write_datetime(sheet, row, col, value):
+                if value:
+                    local = pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+                    sheet.write_datetime(row, col, local, formats["datetime"])
+
+            return write_datetime
+        if field.type == "boolean":
+            return lambda sheet, row, col, value: sheet.write_boolean(
+                row, col, bool(value)
+            )
+        if field.type == "date":
+
+            def write_date(sheet, row, col, value):
+                if value:
+                    sheet.write_datetime(row, col, value, formats["date"])
+
+            return write_date
+        if field.type in formats:
+            number_format = formats[field.type]
+
+            def write_number(sheet, row, col, value):
+                if value is not False and value is not None:
+                    sheet.write_number(row, col, value, number_format)
+
+            return write_number
+        return lambda sheet, row, col, value: sheet.write_string(
+            row, col, str(value or "")
+        )

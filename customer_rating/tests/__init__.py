@@ -26,3 +26,4 @@ from . import test_retention_detection
 from . import test_retention_reports
 from . import test_security
 from . import test_translations
+from . import test_xlsx_export

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
@@ -35,6 +35,50 @@ class CrossSellGapsCommon(CustomerRatingCommon):
             [("wizard_id", "=", wizard.id)]
         )
         return {(line.partner_id, line.categ_id): line for line in lines}
+
+    def _expected_gaps(self, partner, user=None):
+        """Categories bought by at least half of the customers of the
+        partner's segment in the last 12 months (over all the orders of the
+        companies: a segment's habit), that it never bought in the orders
+        `user` may read (default: the current user)."""
+        start = datetime.combine(TODAY - relativedelta(years=1), time.min)
+        end = datetime.combine(TODAY, time.min) + timedelta(days=2)
+        domain = [
+            ("state", "=", "sale"),
+            ("company_id", "in", self.env.companies.ids),
+            ("date_order", "<", end - timedelta(days=1)),
+        ]
+        orders = self.env["sale.order"].sudo().search(domain)
+        visible = self.env["sale.order"].with_user(user or self.env.user).search(domain)
+
+        def in_period(order):
+            return order.date_order >= start + timedelta(days=1)
+
+        def bought_by(order_set):
+            bought = defaultdict(set)
+            for line in order_set.sudo().order_line:
+                if not line.display_type and not line.reward_id and line.product_id:
+                    customer = line.order_id.partner_id.commercial_partner_id
+                    bought[customer].add(line.product_id.categ_id)
+            return bought
+
+        customers = orders.filtered(in_period).partner_id.commercial_partner_id
+        if partner not in visible.filtered(in_period).partner_id.commercial_partner_id:
+            return set()
+        bought = bought_by(orders)
+        own = bought_by(visible)
+        segment = customers.filtered(
+            lambda c: (
+                (c.is_company, c.industry_id)
+                == (partner.is_company, partner.industry_id)
+            )
+        )
+        buyers = Counter(categ for member in segment for categ in bought[member])
+        return {
+            categ
+            for categ, count in buyers.items()
+            if 100.0 * count / len(segment) >= 50.0 and categ not in own[partner]
+        }
 
     def _private_customers(self):
         customers = self.period_orders.filtered(lambda o: o.state == "sale").partner_id
@@ -109,41 +153,6 @@ class TestCrossSellGapsOnTheCard(CrossSellGapsCommon):
     team, so the database's other orders count too: the expected gaps are
     computed here from the orders themselves."""
 
-    def _expected_gaps(self, partner):
-        """Categories bought by at least half of the customers of the
-        partner's segment in the last 12 months, that it never bought."""
-        start = datetime.combine(TODAY - relativedelta(years=1), time.min)
-        end = datetime.combine(TODAY, time.min) + timedelta(days=2)
-        orders = self.env["sale.order"].search(
-            [
-                ("state", "=", "sale"),
-                ("company_id", "in", self.env.companies.ids),
-                ("date_order", "<", end - timedelta(days=1)),
-            ]
-        )
-        customers = orders.filtered(
-            lambda o: o.date_order >= start + timedelta(days=1)
-        ).partner_id.commercial_partner_id
-        bought = defaultdict(set)
-        for line in orders.order_line:
-            if not line.display_type and not line.reward_id and line.product_id:
-                customer = line.order_id.partner_id.commercial_partner_id
-                bought[customer].add(line.product_id.categ_id)
-        if partner not in customers:
-            return set()
-        segment = customers.filtered(
-            lambda c: (
-                (c.is_company, c.industry_id)
-                == (partner.is_company, partner.industry_id)
-            )
-        )
-        buyers = Counter(categ for member in segment for categ in bought[member])
-        return {
-            categ
-            for categ, count in buyers.items()
-            if 100.0 * count / len(segment) >= 50.0 and categ not in bought[partner]
-        }
-
     def test_gaps_on_the_card(self):
         for partner in (self.bob, self.carla, self.acme, self.acme_contact):
             with self.subTest(partner=partner.name):
@@ -166,5 +175,72 @@ class TestCrossSellGapsOnTheCard(CrossSellGapsCommon):
         for page in (customers[:5], customers):
             self.env["res.partner"].invalidate_model()
             self.env.flush_all()  # the orders' pending writes are not the card's
-            with self.assertQueryCount(__system__=3):
+            # the gaps come with the card's figures: its one query
+            with self.assertQueryCount(__system__=4):
                 page.read(["customer_rating_gap_categ_ids"])
+
+    def test_segment_shares_computed_once_a_day(self):
+        """The segments' shares are computed by the first card of the day
+        (or the daily job), then read: a card of the same day computes
+        nothing over the period's order lines again."""
+        penetration = self.env["customer.rating.segment.penetration"]
+        expected = self._expected_gaps(self.bob)
+        self.assertEqual(set(self.bob.customer_rating_gap_categ_ids), expected)
+        self.assertEqual(penetration.search_count([]), 1)
+        self.env["res.partner"].invalidate_model()
+        with patch.object(
+            type(penetration), "_compute_rows", side_effect=AssertionError
+        ):
+            self.assertEqual(set(self.bob.customer_rating_gap_categ_ids), expected)
+            self.assertEqual(
+                set(self.carla.customer_rating_gap_categ_ids),
+                self._expected_gaps(self.carla),
+            )
+        with freeze_time(TODAY + timedelta(days=2)):
+            penetration._cron_refresh()
+            shares = penetration.search([])
+            self.assertEqual(set(shares.mapped("date_to")), {TODAY + timedelta(days=2)})
+            self.assertIn(
+                self.env.ref("base.user_admin").company_id, shares.company_ids
+            )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCrossSellGapsOwnDocuments(CrossSellGapsCommon):
+    """A salesperson who sees only their own orders: the segment's habit is
+    the companies' (an aggregate), the customer's purchases those the
+    salesperson may read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env,
+            login="cr_gap_salesman",
+            groups="sales_team.group_sale_salesman,"
+            "customer_rating.customer_rating_group_user",
+            company_id=cls.main.id,
+            company_ids=[Command.set((cls.main | cls.branch).ids)],
+            tz="UTC",
+        )
+        cls._order(cls.bob, "2026-06-05 10:00", 1, cls.main, user=cls.salesman)
+        cls.order_bob.order_line = [Command.create({"product_id": cls.green_tea.id})]
+
+    def test_own_purchases_from_readable_orders(self):
+        as_salesman = self.env["res.partner"].with_user(self.salesman)
+        for partner in (self.bob, self.carla, self.acme):
+            with self.subTest(partner=partner.name):
+                expected = self._expected_gaps(partner, self.salesman)
+                self.assertEqual(
+                    set(as_salesman.browse(partner.id).customer_rating_gap_categ_ids),
+                    expected,
+                )
+        self.assertFalse(
+            as_salesman.browse(self.carla.id).customer_rating_gap_categ_ids
+        )
+        # fewer purchases seen, never fewer gaps, against the same segments
+        self.assertLessEqual(
+            set(self.bob.customer_rating_gap_categ_ids),
+            set(as_salesman.browse(self.bob.id).customer_rating_gap_categ_ids),
+        )

@@ -1,0 +1,72 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+
+import openpyxl
+
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestLargeExcelExport(TransactionCase):
+    """The Excel export reads the lines in chunks and writes the rows as it
+    goes: a report of more lines than a chunk is exported exactly, row by
+    row, in the lines' order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        count = 2500
+        cls.env.user.tz = "UTC"
+        industries = cls.env["res.partner.industry"].create(
+            [{"name": f"CR Export Industry {n}"} for n in range(3)]
+        )
+        cls.partners = cls.env["res.partner"].create(
+            [{"name": f"CR Export Customer {n:04d}"} for n in range(count)]
+        )
+        cls.categories = cls.env["product.category"].create(
+            [{"name": f"CR Export Category {n}"} for n in range(7)]
+        )
+        wizard = cls.env["customer.rating.wizard"].create({"report": "gaps"})
+        cls.lines = cls.env["customer.rating.gap.line"].create(
+            [
+                {
+                    "wizard_id": wizard.id,
+                    "company_id": cls.env.company.id,
+                    "partner_id": partner.id,
+                    "categ_id": cls.categories[n % 7].id,
+                    "is_company": bool(n % 2),
+                    "segment": "business" if n % 2 else "private",
+                    "industry_id": industries[n % 4].id if n % 4 < 3 else False,
+                    "segment_customers": n,
+                    "segment_share": n / 25.0,
+                }
+                for n, partner in enumerate(cls.partners)
+            ]
+        )
+
+    def test_every_row_exact(self):
+        lines = self.lines.search([("id", "in", self.lines.ids)])
+        self.assertEqual(len(lines), 2500)
+        content = lines._xlsx_content("Gaps")
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.iter_rows(min_row=4, values_only=True))
+        labels = {"business": "Business customer", "private": "Private customer"}
+        expected = [
+            (
+                line.partner_id.name,
+                line.categ_id.complete_name,
+                labels[line.segment],
+                line.industry_id.name or "",
+                line.segment_customers,
+                line.segment_share,
+            )
+            for line in lines
+        ]
+        self.assertEqual(len(rows), len(expected) + 1)
+        for number, (row, values) in enumerate(zip(rows, expected, strict=False)):
+            with self.subTest(row=number):
+                self.assertEqual(row[:4], values[:4])
+                self.assertEqual(row[4], values[4])
+                self.assertAlmostEqual(row[5], values[5], places=6)
+        self.assertEqual(rows[-1][0], "Total")
+        self.assertEqual([cell.value for cell in sheet[3]][0], "Customer")
