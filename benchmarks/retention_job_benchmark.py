@@ -93,13 +93,14 @@ def main():
         ["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True
     )
     registry = odoo.modules.registry.Registry(args.database)
-    memory_before = peak_mb()
+    memory = {"start": peak_mb()}
     floor, customers = measure(registry, run_floor, args.repeat)
     refresh, written = measure(
         registry,
         lambda env: env["res.partner"]._customer_rating_refresh_retention(),
         args.repeat,
     )
+    memory["floor and refresh"] = peak_mb()
 
     def whole_job(env):
         first, batches = timed(lambda: run_job(env))
@@ -110,6 +111,7 @@ def main():
     _median, (first, second, batches, reminders, call_backs) = measure(
         registry, whole_job, 1
     )
+    memory["whole job"] = peak_mb()
     retier, _tiers = measure(
         registry, lambda env: env["customer.rating.tier"]._cron_retier(), 1
     )
@@ -126,7 +128,9 @@ def main():
     print(f"  whole job, second run (no-op)    {second:8.2f} s")
     print(f"  re-tier job                      {retier:8.2f} s")
     print(f"  bonus expiry job                 {expiry:8.2f} s")
-    print(f"  peak memory growth               {peak_mb() - memory_before:8.0f} MB")
+    memory["tier and expiry jobs"] = peak_mb()
+    for phase, peak in list(memory.items())[1:]:
+        print(f"  peak memory after {phase:<22} +{peak - memory['start']:5.0f} MB")
     print(f"  whole job / floor                {first / floor:8.2f}  (target: 60 s)")
 
 

@@ -3,7 +3,7 @@
     "name": "Customer Rating and Retention: Point of Sale",
     "summary": "Point of Sale orders count in the customer rating, retention "
     "and bonus points; customers found by their card at the till",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Point of Sale",
     "author": "customer_rating contributors",
     "license": "LGPL-3",
