@@ -19,6 +19,9 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE_DIR="${CUSTOMER_RATING_STATE:-$REPO_DIR/.local}"
 PG_PORT_OWN=54329
 PG_ROLE_OWN=odoo
+# A job may run with a bare PATH: the system tools (runuser, useradd) live
+# in the sbin folders.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 
 say() { printf '\033[1m[customer_rating]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[customer_rating] ERROR:\033[0m %s\n' "$*" >&2; exit 2; }
