@@ -92,9 +92,9 @@ class CustomerRatingMarketingLine(models.TransientModel):
         }
 
     @api.model
-    def _xlsx_blank(self, record, field):
+    def _xlsx_blank(self, values, field):
         """No cost per customer without spend."""
-        return field.name == "cost_per_customer" and not record.spend
+        return field.name == "cost_per_customer" and not values["spend"]
 
     @api.model
     def _query(self, scope):

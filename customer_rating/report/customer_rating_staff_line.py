@@ -95,14 +95,14 @@ class CustomerRatingStaffLine(models.TransientModel):
         ]
 
     @api.model
-    def _xlsx_blank(self, record, field):
+    def _xlsx_blank(self, values, field):
         """No rate without a base, no average without orders."""
         bases = {
             "repeat_rate": "repeat_base",
             "retention_rate": "active_start",
             "average_ticket": "order_count",
         }
-        return field.name in bases and not record[bases[field.name]]
+        return field.name in bases and not values[bases[field.name]]
 
     @api.model
     def _report_view_mode(self, wizard):
