@@ -74,6 +74,11 @@ class CustomerRatingSegmentPenetration(models.Model):
             ("date_to", "=", scope.date_to),
         ]
         record = self.sudo().search_fetch(domain, ["rows"], limit=1)
+        if not record and self.env.cr.readonly:
+            # a read-only request (Odoo 18 reads forms in read-only
+            # transactions) computes them without keeping them; the daily
+            # job or the next read-write request stores them
+            return self.sudo()._compute_rows(scope)
         if not record:
             record = self.sudo().create(
                 {
