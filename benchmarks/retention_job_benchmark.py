@@ -4,9 +4,10 @@ Runs, each in a transaction rolled back afterwards (median of --repeat):
   - the floor: the retention rule alone, its SELECT over every customer
     (`customer.rating.rules._retention_query`, counted, nothing written);
   - the refresh of the stored retention state of every customer (one UPDATE);
-  - the whole job as the cron runs it: refresh, then batches of 200 that
-    remind the customers due soon and call back those at risk, until
-    nothing is left; then a second run, which must find nothing to do;
+  - the whole job as the cron runs it: refresh, then batches of 1,000 that
+    remind the customers due soon and call back those at risk, again while
+    the job's progress says customers are left; then a second run, which
+    must find nothing to do;
   - the re-tier job and the bonus points expiry job.
 
     python3 benchmarks/retention_job_benchmark.py -c .local/odoo.conf \
@@ -45,14 +46,19 @@ def run_floor(env):
 
 
 def run_job(env):
-    callbacks = env["customer.rating.callback"]
+    """Run the job as the cron does: again while its progress says that
+    customers are left (Odoo's cron progress API). Returns the batches that
+    did something."""
+    cron, progress = env.ref("customer_rating.ir_cron_schedule_call_backs")._add_progress()
+    callbacks = env["customer.rating.callback"].with_context(**cron.env.context)
     batches = 0
-    while callbacks._cron_schedule_call_backs():
-        batches += 1
+    while True:
+        batches += bool(callbacks._cron_schedule_call_backs())
         # the cron commits each batch, which empties the ORM's cache
         env.flush_all()
         env.invalidate_all()
-    return batches
+        if not progress.remaining:
+            return batches
 
 
 def count_work(env):

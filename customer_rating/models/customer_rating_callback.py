@@ -29,7 +29,7 @@ CLOSING_FIELDS = {
 }
 # Customers given call-backs per run of the cron; the cron runs again at
 # once while some are left (Odoo's cron progress API).
-CRON_BATCH_SIZE = 200
+CRON_BATCH_SIZE = 1000
 
 
 class CustomerRatingCallback(models.Model):

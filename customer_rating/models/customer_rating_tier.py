@@ -1,9 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, split_every
+
+# Customers whose tier changes written at once by the re-tier job.
+RETIER_CHUNK_SIZE = 1000
 
 
 class CustomerRatingTier(models.Model):
@@ -145,45 +150,65 @@ class CustomerRatingTier(models.Model):
     def _retier(self, company):
         """Put every customer of `company` (a main company) in the tier its
         rolling 12-month measure reaches, and set its price list in the
-        company and its branches. Return how many customers changed tier."""
+        company and its branches. Return how many customers changed tier.
+
+        The customers who change are written `RETIER_CHUNK_SIZE` at a time,
+        each chunk flushed and the ORM's cache emptied after it: the first
+        run of a large database changes most customers, and its memory stays
+        flat."""
         tiers = self.with_company(company).search([("company_id", "=", company.id)])
-        partner_model = self.env["res.partner"].with_company(company)
         measures = self._tier_measures(company)
         floor, tenured = self._tenure_floor(company)
-        tiered = partner_model.search([("customer_rating_tier_id", "!=", False)])
-        partners = (
-            tiered | partner_model.browse(measures) | partner_model.browse(tenured)
-        )
+        current = self._current_tiers(company)
+        ranked = tiers.sorted("threshold", reverse=True)
         changes = {}
-        for partner in partners:
-            tier = tiers._tier_for(measures.get(partner.id, 0.0))
-            if partner.id in tenured and (not tier or tier.threshold < floor.threshold):
+        for partner_id in current.keys() | measures.keys() | tenured:
+            amount = measures.get(partner_id, 0.0)
+            tier = next((t for t in ranked if t.threshold <= amount), tiers.browse())
+            if partner_id in tenured and (not tier or tier.threshold < floor.threshold):
                 tier = floor
-            if tier != partner.customer_rating_tier_id:
-                changes[partner] = tier
-        self._apply_tiers(company, changes, measures)
+            if tier != current.get(partner_id, tiers.browse()):
+                changes[partner_id] = tier
+        family = self.env["res.company"].search([("id", "child_of", company.id)])
+        for chunk in split_every(RETIER_CHUNK_SIZE, sorted(changes)):
+            self._apply_tiers(
+                company, family, {pid: changes[pid] for pid in chunk}, measures
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
         return len(changes)
 
-    def _tier_for(self, amount):
-        """The tier with the highest threshold that `amount` reaches."""
-        reached = self.filtered(lambda tier: tier.threshold <= amount)
-        return reached.sorted("threshold")[-1:]
+    @api.model
+    def _current_tiers(self, company):
+        """{customer id: tier} of the customers in a tier of `company`,
+        archived ones included (their orders still count)."""
+        groups = (
+            self.env["res.partner"]
+            .with_company(company)
+            .with_context(active_test=False)
+            ._read_group(
+                [("customer_rating_tier_id", "!=", False)],
+                ["customer_rating_tier_id"],
+                ["id:array_agg"],
+            )
+        )
+        return {pid: tier for tier, ids in groups for pid in ids}
 
     @api.model
-    def _apply_tiers(self, company, changes, measures):
-        family = self.env["res.company"].search([("id", "child_of", company.id)])
+    def _apply_tiers(self, company, family, changes, measures):
+        """Write the tiers of `changes` ({customer id: tier}) and their price
+        lists in `company` and its branches `family`. Not tracked: the
+        change is logged on each customer with its measure instead."""
         partner_model = self.env["res.partner"].with_context(
-            customer_rating_tiering=True
+            customer_rating_tiering=True, mail_notrack=True
         )
-        by_tier = {}
-        for partner, tier in changes.items():
-            by_tier.setdefault(tier, partner_model.browse())
-            by_tier[tier] |= partner
-        for tier, partners in by_tier.items():
-            partners.with_company(company).customer_rating_tier_id = tier
-            unpinned = partners.with_company(company).filtered(
-                lambda p: not p.customer_rating_pricelist_pinned
-            )
+        by_tier = defaultdict(list)
+        for partner_id, tier in changes.items():
+            by_tier[tier].append(partner_id)
+        for tier, partner_ids in by_tier.items():
+            partners = partner_model.browse(partner_ids).with_company(company)
+            partners.customer_rating_tier_id = tier
+            unpinned = partners.filtered(lambda p: not p.customer_rating_pricelist_pinned)
             for branch in family:
                 unpinned.with_company(
                     branch
@@ -198,11 +223,11 @@ class CustomerRatingTier(models.Model):
             )
         )[company.customer_rating_tier_basis]
         bodies = {}
-        for partner, tier in changes.items():
+        for partner_id, tier in changes.items():
             amount = format_amount(
-                self.env, measures.get(partner.id, 0.0), company.currency_id
+                self.env, measures.get(partner_id, 0.0), company.currency_id
             )
-            bodies[partner.id] = Markup("%s") % self.env._(
+            bodies[partner_id] = Markup("%s") % self.env._(
                 "Loyalty tier (%(company)s): %(tier)s, %(basis)s over 12 months "
                 "%(amount)s.",
                 company=company.name,
