@@ -8,7 +8,7 @@ import pytz
 import xlsxwriter
 
 from odoo import api, models
-from odoo.tools import SQL, float_round, split_every
+from odoo.tools import SQL, split_every
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {
@@ -78,14 +78,16 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 and field.aggregator == "sum"
             ]
             totals = dict.fromkeys((field.name for field in summed), 0.0)
-            writers = [self._xlsx_writer(field, formats) for field in columns]
+            cells = [
+                (col, field, field.name, self._xlsx_writer(field, formats))
+                for col, field in enumerate(columns)
+            ]
+            blank = self._xlsx_blank
             row = 3
             for values in self._xlsx_rows(columns):
-                for col, (field, write) in enumerate(
-                    zip(columns, writers, strict=True)
-                ):
-                    if not self._xlsx_blank(values, field):
-                        write(sheet, row, col, values[field.name])
+                for col, field, name, write in cells:
+                    if not blank(values, field):
+                        write(sheet, row, col, values[name])
                 for name in totals:
                     totals[name] += values[name] or 0.0
                 row += 1
@@ -110,34 +112,34 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         self.check_field_access_rights("read", [field.name for field in columns])
         stored = [field for field in columns if field.store and field.column_type]
         others = [field.name for field in columns if field not in stored]
-        convert = {field.name: self._xlsx_converter(field) for field in stored}
+        relations = [field for field in stored if field.type == "many2one"]
         names = {}
         for ids in split_every(XLSX_CHUNK, self.ids):
             rows = self._xlsx_fetch(ids, stored)
-            for field in stored:
-                if field.type == "many2one":
-                    self._xlsx_add_names(names, field.comodel_name, rows, field.name)
+            for field in relations:
+                self._xlsx_add_names(names, field.comodel_name, rows, field.name)
             computed = (
                 {values["id"]: values for values in self.browse(ids).read(others)}
                 if others
                 else {}
             )
             for values in rows:
-                for name, function in convert.items():
-                    values[name] = function(values[name], names)
+                for field in relations:
+                    values[field.name] = names.get(
+                        (field.comodel_name, values[field.name]), ""
+                    )
                 values.update(computed.get(values["id"], {}))
                 yield values
             self.env.invalidate_all()
 
     def _xlsx_fetch(self, ids, fields):
-        """The raw values of the stored `fields` of the lines `ids`, in the
-        order of `ids`."""
+        """The values of the stored `fields` of the lines `ids`, in the order
+        of `ids`, numbers as the ORM gives them (`_xlsx_column`), a many2one
+        as its id."""
         rows = self.env.execute_query_dict(
             SQL(
-                "SELECT %s FROM %s WHERE id IN %s",
-                SQL(", ").join(
-                    SQL.identifier(name) for name in ["id", *(f.name for f in fields)]
-                ),
+                "SELECT id, %s FROM %s WHERE id IN %s",
+                SQL(", ").join(self._xlsx_column(field) for field in fields),
                 SQL.identifier(self._table),
                 tuple(ids),
             )
@@ -173,23 +175,23 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
             names[model, record.id] = record.display_name
 
     @api.model
-    def _xlsx_converter(self, field):
-        """A function (raw value, names) giving a column's value as the ORM
-        reads it: numbers without NULLs, floats rounded to their digits,
-        a many2one as its display name."""
-        if field.type == "many2one":
-            model = field.comodel_name
-            return lambda value, names: names.get((model, value), "")
+    def _xlsx_column(self, field):
+        """SQL: the stored column of `field` as the ORM gives its value:
+        numbers without NULLs, floats rounded to their digits. Converted by
+        PostgreSQL, not cell by cell in Python."""
+        column = SQL.identifier(field.name)
         if field.type == "float" and field.get_digits(self.env):
-            digits = field.get_digits(self.env)[1]
-            return lambda value, names: float_round(
-                float(value or 0.0), precision_digits=digits
+            return SQL(
+                "COALESCE(ROUND(%s::numeric, %s), 0)::float8 AS %s",
+                column,
+                field.get_digits(self.env)[1],
+                column,
             )
         if field.type in ("float", "monetary"):
-            return lambda value, names: float(value or 0.0)
+            return SQL("COALESCE(%s, 0)::float8 AS %s", column, column)
         if field.type == "integer":
-            return lambda value, names: value or 0
-        return lambda value, names: value
+            return SQL("COALESCE(%s, 0) AS %s", column, column)
+        return column
 
     def _xlsx_matrix(self, title, row_field, column_field, value_field, distinct_label):
         """A cross table of these lines, as the pivot view shows it: rows by
