@@ -325,11 +325,38 @@ class CustomerRatingRules(models.AbstractModel):
         each company's currency to the report company's currency. Odoo's
         helper only looks at the branches' currencies, so the report company
         is added: rates of 1 would leave a report company in another
-        currency with unconverted amounts."""
-        return (
-            self.env["res.currency"]
-            .with_company(report_company)
-            ._get_simple_currency_table(companies | report_company)
+        currency with unconverted amounts. A report read on a replica gets
+        the table inlined (`_inline_currency_table`)."""
+        companies |= report_company
+        currencies = self.env["res.currency"].with_company(report_company)
+        table = currencies._get_simple_currency_table(companies)
+        replica = self.env.context.get("customer_rating_replica")
+        if not replica or currencies._check_currency_table_monocurrency(companies):
+            return table
+        return self._inline_currency_table()
+
+    @api.model
+    def _inline_currency_table(self):
+        """The temporary currency table Odoo has just created, as VALUES:
+        a query run on a read replica cannot see a temporary table of the
+        primary (nor create one)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT company_id, period_key, date_from, date_next, rate_type, rate"
+                "  FROM account_currency_table"
+            )
+        )
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s::varchar, %s::date, %s::date, %s::varchar, %s::numeric)",
+                *row,
+            )
+            for row in self.env.cr.fetchall()
+        )
+        return SQL(
+            "(VALUES %s) AS account_currency_table"
+            "(company_id, period_key, date_from, date_next, rate_type, rate)",
+            rows,
         )
 
     @api.model

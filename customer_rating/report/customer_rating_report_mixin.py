@@ -1,8 +1,49 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from dataclasses import dataclass
+
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
+
+_logger = logging.getLogger(__name__)
+
+# Rows read on the replica are inserted on the primary this many at a time:
+# one statement per batch, the memory of one batch of Python values.
+REPLICA_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ReportInsert:
+    """A report's INSERT ... SELECT, kept in its parts: the SELECT can then
+    run on a read replica and its rows be inserted on the primary."""
+
+    table: str
+    columns: tuple
+    select: SQL
+
+    def _into(self):
+        return SQL(
+            "INSERT INTO %s (%s)",
+            SQL.identifier(self.table),
+            SQL(", ").join(SQL.identifier(name) for name in self.columns),
+        )
+
+    def insert_select(self):
+        """The whole statement, run on the primary."""
+        return SQL("%s %s", self._into(), self.select)
+
+    def insert_values(self, rows, types):
+        """One multi-row INSERT of `rows` (tuples in the order of the
+        columns), each value typed as the SELECT typed it (`types`, SQL
+        type names), so that PostgreSQL converts it to its column's type as
+        the INSERT ... SELECT does (a float8 into a numeric column keeps 15
+        digits, not the 17 of Python's float)."""
+        row = "(" + ", ".join("%s::" + name for name in types) + ")"
+        values = SQL(", ".join([row] * len(rows)), *(v for r in rows for v in r))
+        return SQL("%s VALUES %s", self._into(), values)
 
 
 class CustomerRatingReportMixin(models.AbstractModel):
@@ -26,8 +67,9 @@ class CustomerRatingReportMixin(models.AbstractModel):
 
     @api.model
     def _query(self, scope):
-        """The INSERT ... SELECT filling the lines of a report whose
-        parameters are `scope` (see `customer.rating.rules._report_scope`)."""
+        """The INSERT ... SELECT (a `ReportInsert`, see `_insert`) filling
+        the lines of a report whose parameters are `scope` (see
+        `customer.rating.rules._report_scope`)."""
         raise NotImplementedError
 
     @api.model
@@ -65,17 +107,91 @@ class CustomerRatingReportMixin(models.AbstractModel):
         return self._xlsx_content(wizard._title())
 
     @api.model
-    def _fill(self, scope):
-        """Compute the lines of the report of `scope` with one query."""
+    def _flush_report_sources(self):
+        """Write what the ORM holds of the tables the report reads."""
         self.env["customer.rating.rules"]._flush_sources()
         for model in self._report_sources:
             self.env[model].flush_model()
-        # JIT compiling this one-off query costs more than it saves, and the
-        # sorts and hashes of a large history fit in a larger work_mem.
-        self.env.cr.execute("SET LOCAL jit = off")
-        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
-        self.env.cr.execute(self._query(scope))
+
+    @api.model
+    def _replica_usable(self):
+        """Whether the report may read on the read replica: the registry has
+        a read-only pool (Odoo's `db_replica_host`), and this transaction
+        has written nothing yet, so that the replica's snapshot lacks only
+        what replication has not brought yet (its lag), never the caller's
+        own changes. Asked before the wizard deletes its previous lines."""
+        if self.env.registry._db_readonly is None or self.env.registry.in_test_mode():
+            return False
+        self._flush_report_sources()
+        return not self._transaction_wrote()
+
+    @api.model
+    def _transaction_wrote(self):
+        """Whether this transaction has written to the database (it has
+        a transaction id only once it has)."""
+        self.env.cr.execute(SQL("SELECT pg_current_xact_id_if_assigned() IS NOT NULL"))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _fill(self, scope, replica=False):
+        """Compute the lines of the report of `scope` with one query: its
+        SELECT on the read replica when `replica` (see `_replica_usable`)
+        and one answers, else the whole INSERT ... SELECT on the primary."""
+        self._flush_report_sources()
+        if not (replica and self._fill_from_replica(scope)):
+            self._tune(self.env.cr)
+            self.env.cr.execute(self._query(scope).insert_select())
         self.invalidate_model()
+
+    @api.model
+    def _tune(self, cr):
+        """JIT compiling this one-off query costs more than it saves, and
+        the sorts and hashes of a large history fit in a larger work_mem."""
+        cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
+
+    @api.model
+    def _fill_from_replica(self, scope):
+        """Run the report's SELECT (the same SQL, record rules included) on
+        a read-only cursor of the replica and insert its rows here, in
+        batches. False when the replica does not answer (Odoo then hands
+        out a cursor of the primary) or fails the query: the caller then
+        computes the report on the primary, in its transaction."""
+        # The currency table inlined: the replica has no temporary table.
+        query = self.with_context(customer_rating_replica=True)._query(scope)
+        with self.env.registry.cursor(readonly=True) as replica:
+            if not replica.readonly:
+                return False
+            try:
+                self._tune(replica)
+                replica.execute(query.select)
+            except psycopg2.OperationalError as error:
+                _logger.warning(
+                    "The read replica failed, %s is computed on the primary: %s",
+                    self._name,
+                    error,
+                )
+                return False
+            types = self._result_types(replica.description)
+            # The replica sent all the rows with its answer: only their
+            # conversion to Python values goes batch after batch.
+            while rows := replica.fetchmany(REPLICA_BATCH):
+                self.env.cr.execute(query.insert_values(rows, types))
+        return True
+
+    @api.model
+    def _result_types(self, description):
+        """The SQL type names of the columns of a query's result (its
+        cursor's `description`)."""
+        oids = [column.type_code for column in description]
+        self.env.cr.execute(
+            SQL(
+                "SELECT oid, format_type(oid, NULL) FROM pg_type WHERE oid IN %s",
+                tuple(oids),
+            )
+        )
+        names = dict(self.env.cr.fetchall())
+        return [names[oid] for oid in oids]
 
     @api.model
     def _standard_values(self, scope):
@@ -90,16 +206,18 @@ class CustomerRatingReportMixin(models.AbstractModel):
 
     @api.model
     def _insert(self, ctes, values, from_clause):
-        """INSERT INTO this model's table: `ctes` (name: SQL query) for the
-        WITH clause, `values` (column: SQL expression) selected `from_clause`
-        (an SQL fragment starting with FROM)."""
-        return SQL(
-            "INSERT INTO %s (%s) %s SELECT %s %s",
-            SQL.identifier(self._table),
-            SQL(", ").join(SQL.identifier(name) for name in values),
-            self._with(ctes),
-            SQL(", ").join(values.values()),
-            from_clause,
+        """INSERT INTO this model's table (a `ReportInsert`): `ctes` (name:
+        SQL query) for the WITH clause, `values` (column: SQL expression)
+        selected `from_clause` (an SQL fragment starting with FROM)."""
+        return ReportInsert(
+            self._table,
+            tuple(values),
+            SQL(
+                "%s SELECT %s %s",
+                self._with(ctes),
+                SQL(", ").join(values.values()),
+                from_clause,
+            ),
         )
 
     @api.model

@@ -21,6 +21,7 @@ from . import test_marketing_instruments
 from . import test_order_set
 from . import test_pdf_reports
 from . import test_product_buyers
+from . import test_read_replica
 from . import test_report_privacy
 from . import test_retention_detection
 from . import test_retention_reports

@@ -227,8 +227,11 @@ class CustomerRatingWizard(models.TransientModel):
                     "Choose at least one branch among the companies you are allowed in."
                 )
             )
+        # Whether the report may read on the replica, asked before the
+        # previous lines are deleted (see `_replica_usable`).
+        replica = wizard._report_model()._replica_usable()
         wizard._report_lines().unlink()
-        wizard._report_model()._fill(scope)
+        wizard._report_model()._fill(scope, replica=replica)
         self.invalidate_recordset(["line_ids"])
 
     def _title(self):
