@@ -54,8 +54,6 @@ class CustomerRatingLine(models.TransientModel):
             **super()._insert_values(scope, rules),
             "interactions": SQL("cur.interactions"),
             "hours": SQL("cur.hours"),
-            "profit_per_interaction": SQL(
-                "cur.profit / NULLIF(cur.interactions, 0)"
-            ),
+            "profit_per_interaction": SQL("cur.profit / NULLIF(cur.interactions, 0)"),
             "profit_per_hour": SQL("cur.profit / NULLIF(cur.hours, 0)"),
         }

@@ -52,9 +52,7 @@ class TestCostToServe(RetentionCommon):
     def _profit(self, customer):
         orders = self._counted_orders(customer)
         return sum(
-            orders.filtered(lambda o: o.date_order.date() >= DATE_FROM).mapped(
-                "margin"
-            )
+            orders.filtered(lambda o: o.date_order.date() >= DATE_FROM).mapped("margin")
         )
 
     def test_interactions_profit_per_interaction_and_score(self):
