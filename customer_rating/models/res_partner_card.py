@@ -294,6 +294,14 @@ class ResPartner(models.Model):
         help="Net profit of the last 12 months over the interactions; "
         "empty without any",
     )
+    customer_rating_profit_per_hour_12m = fields.Monetary(
+        "Profit per Hour (12 Months)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+        help="Net profit of the last 12 months over the hours timesheeted; "
+        "empty without any",
+    )
     customer_rating_gap_categ_ids = fields.Many2many(
         "product.category",
         string="Cross-sell Gaps",
@@ -409,13 +417,17 @@ class ResPartner(models.Model):
     @api.model
     def _customer_rating_set_cost(self, partner, figures):
         """Cost to serve on the card: interactions and hours of the last 12
-        months, and the profit per interaction (empty without any)."""
+        months, and the profit per interaction and per hour (empty without
+        any)."""
+        profit = figures.get("profit_12m", 0.0)
         interactions = figures.get("interactions_12m", 0)
+        hours = figures.get("hours_12m", 0.0)
         partner.customer_rating_interactions_12m = interactions
-        partner.customer_rating_hours_12m = figures.get("hours_12m", 0.0)
+        partner.customer_rating_hours_12m = hours
         partner.customer_rating_profit_per_interaction_12m = (
-            figures.get("profit_12m", 0.0) / interactions if interactions else False
+            profit / interactions if interactions else False
         )
+        partner.customer_rating_profit_per_hour_12m = profit / hours if hours else False
 
     @api.model
     def _customer_rating_card(self, partners):

@@ -12,16 +12,27 @@ class CustomerRatingLine(models.TransientModel):
 
     interactions = fields.Integer(
         readonly=True,
-        help="Notes and messages logged by hand, activities done and meetings "
-        "in the period, on the customer, its contacts and its sale orders",
+        help="Notes and messages logged by hand, activities done (calls "
+        "included) and meetings in the period, on the customer, its contacts "
+        "and its sale orders",
     )
     hours = fields.Float(
         readonly=True,
         digits=(16, 2),
         help="Hours timesheeted in the period on the customer's tasks and projects",
     )
-    profit_per_interaction = fields.Monetary(readonly=True, aggregator=False)
-    profit_per_hour = fields.Monetary(readonly=True, aggregator=False)
+    profit_per_interaction = fields.Monetary(
+        "Profit per Interaction",
+        readonly=True,
+        aggregator=False,
+        help="Profit of the period over the interactions; empty without any",
+    )
+    profit_per_hour = fields.Monetary(
+        "Profit per Hour",
+        readonly=True,
+        aggregator=False,
+        help="Profit of the period over the hours; empty without any",
+    )
 
     @api.model
     def _xlsx_columns(self):
