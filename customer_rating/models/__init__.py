@@ -5,6 +5,7 @@ from . import customer_rating_churn_reason
 from . import customer_rating_followup
 from . import customer_rating_property_holder
 from . import customer_rating_rules
+from . import customer_rating_rules_cost
 from . import customer_rating_tier
 from . import loyalty_card
 from . import loyalty_history

@@ -147,6 +147,12 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="customer_rating.score_weight_returns",
         help="Points taken away from a customer who returned all they bought.",
     )
+    customer_rating_score_weight_cost_to_serve = fields.Float(
+        "Score Weight: Cost to Serve",
+        config_parameter="customer_rating.score_weight_cost_to_serve",
+        help="Points taken away from the customer who took the most "
+        "interactions in the period (its percentile of interactions).",
+    )
 
     @api.constrains(
         "customer_rating_score_weight_profit",
@@ -154,6 +160,7 @@ class ResConfigSettings(models.TransientModel):
         "customer_rating_score_weight_tenure",
         "customer_rating_score_weight_referrals",
         "customer_rating_score_weight_returns",
+        "customer_rating_score_weight_cost_to_serve",
     )
     def _check_customer_rating_score_weights(self):
         for settings in self:
@@ -163,7 +170,11 @@ class ResConfigSettings(models.TransientModel):
                 settings.customer_rating_score_weight_tenure,
                 settings.customer_rating_score_weight_referrals,
             ]
-            if min(*weights, settings.customer_rating_score_weight_returns) < 0:
+            negative = [
+                settings.customer_rating_score_weight_returns,
+                settings.customer_rating_score_weight_cost_to_serve,
+            ]
+            if min(*weights, *negative) < 0:
                 raise ValidationError(
                     self.env._("The value score's weights cannot be negative.")
                 )

@@ -86,7 +86,7 @@ WITH orders AS (
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
      WHERE l.reward_id IS NULL AND o.date_order < %(end)s
      GROUP BY o.partner_id
-)
+), cost AS (%(cost)s)
 SELECT c.id AS partner_id,
        COALESCE(s.revenue, 0) - COALESCE(ret.return_amount, 0) AS revenue,
        COALESCE(s.revenue_12m, 0) - COALESCE(ret.return_amount_12m, 0)
@@ -101,7 +101,8 @@ SELECT c.id AS partner_id,
             THEN COALESCE(r.rhythm, %(default_gap)s) END AS rhythm,
        ret.return_count, ret.return_amount, d.amount_due, d.amount_overdue,
        bonus.bonus_balance, %(tenure)s AS tenure, s.period_orders,
-       c.is_company, c.industry_id, b.categories, shares.rows AS segment_shares
+       c.is_company, c.industry_id, b.categories, shares.rows AS segment_shares,
+       cost.interactions AS interactions_12m, cost.hours AS hours_12m
   FROM res_partner c
   LEFT JOIN sales s ON s.partner_id = c.id
   LEFT JOIN rhythm r ON r.partner_id = c.id
@@ -109,6 +110,7 @@ SELECT c.id AS partner_id,
   LEFT JOIN debt d ON d.partner_id = c.id
   LEFT JOIN bonus ON bonus.partner_id = c.id
   LEFT JOIN bought b ON b.partner_id = c.id
+  LEFT JOIN cost ON cost.partner_id = c.id
   LEFT JOIN (%(shares)s) shares ON c.id = %(first)s
  WHERE c.id IN %(partners)s
 """
@@ -270,6 +272,36 @@ class ResPartner(models.Model):
         digits=(16, 1),
         help="Tenure: years since the first confirmed order",
     )
+    customer_rating_interactions_12m = fields.Integer(
+        "Interactions (12 Months)",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        help="Notes and messages logged by hand, activities done and meetings "
+        "on the customer, its contacts and its sale orders",
+    )
+    customer_rating_hours_12m = fields.Float(
+        "Hours Spent (12 Months)",
+        compute="_compute_customer_rating_card",
+        groups=CARD_GROUP,
+        digits=(16, 2),
+        help="Hours timesheeted on the customer's tasks and projects",
+    )
+    customer_rating_profit_per_interaction_12m = fields.Monetary(
+        "Profit per Interaction (12 Months)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+        help="Net profit of the last 12 months over the interactions; "
+        "empty without any",
+    )
+    customer_rating_profit_per_hour_12m = fields.Monetary(
+        "Profit per Hour (12 Months)",
+        compute="_compute_customer_rating_card",
+        currency_field="customer_rating_currency_id",
+        groups=CARD_GROUP,
+        help="Net profit of the last 12 months over the hours timesheeted; "
+        "empty without any",
+    )
     customer_rating_gap_categ_ids = fields.Many2many(
         "product.category",
         string="Cross-sell Gaps",
@@ -380,6 +412,22 @@ class ResPartner(models.Model):
             partner.customer_rating_amount_overdue = figures.get("amount_overdue", 0.0)
             partner.customer_rating_bonus_balance = figures.get("bonus_balance", 0.0)
             partner.customer_rating_tenure = figures.get("tenure", 0.0)
+            self._customer_rating_set_cost(partner, figures)
+
+    @api.model
+    def _customer_rating_set_cost(self, partner, figures):
+        """Cost to serve on the card: interactions and hours of the last 12
+        months, and the profit per interaction and per hour (empty without
+        any)."""
+        profit = figures.get("profit_12m", 0.0)
+        interactions = figures.get("interactions_12m", 0)
+        hours = figures.get("hours_12m", 0.0)
+        partner.customer_rating_interactions_12m = interactions
+        partner.customer_rating_hours_12m = hours
+        partner.customer_rating_profit_per_interaction_12m = (
+            profit / interactions if interactions else False
+        )
+        partner.customer_rating_profit_per_hour_12m = profit / hours if hours else False
 
     @api.model
     def _customer_rating_card(self, partners):
@@ -439,6 +487,7 @@ class ResPartner(models.Model):
                 shares=self.env["customer.rating.segment.penetration"]._rows_query(
                     scope
                 ),
+                cost=rules._interactions_query(scope, partners),
             )
         )
         return {

@@ -13,4 +13,5 @@ from . import customer_rating_retention_line
 from . import customer_rating_visit_line
 from . import customer_rating_marketing_line
 from . import customer_rating_staff_line
+from . import customer_rating_line_cost
 from . import customer_rating_line_value

@@ -3,11 +3,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 # The parts of the value score (their weights: Settings, 40, 25, 20, 15 and
-# 10 by default, data/customer_rating_value_data.xml): the positive parts
-# share 100 points in their weights' proportions; returns take away up to
-# their weight.
+# 10 by default, data/customer_rating_value_data.xml, and cost to serve 10):
+# the positive parts share 100 points in their weights' proportions; returns
+# and cost to serve take away up to their weights.
 SCORE_PARTS = ("profit", "frequency", "tenure", "referrals")
-WEIGHTED = (*SCORE_PARTS, "returns")
+NEGATIVE_PARTS = ("returns", "cost_to_serve")
+WEIGHTED = (*SCORE_PARTS, *NEGATIVE_PARTS)
 # Tenure counts fully from this many years as a customer.
 TENURE_FULL_YEARS = 10.0
 
@@ -23,7 +24,7 @@ class CustomerRatingLine(models.TransientModel):
         aggregator=False,
         digits=(16, 0),
         help="0-100: profit, frequency against rhythm, tenure and referrals, "
-        "less returns; weights in Settings",
+        "less returns and cost to serve; weights in Settings",
     )
     score_profit = fields.Float(
         "Score: Profit", readonly=True, aggregator=False, digits=(16, 1)
@@ -40,6 +41,9 @@ class CustomerRatingLine(models.TransientModel):
     score_returns = fields.Float(
         "Score: Returns", readonly=True, aggregator=False, digits=(16, 1)
     )
+    score_cost_to_serve = fields.Float(
+        "Score: Cost to Serve", readonly=True, aggregator=False, digits=(16, 1)
+    )
     referral_profit = fields.Monetary(
         "Referrals' Profit",
         readonly=True,
@@ -49,7 +53,7 @@ class CustomerRatingLine(models.TransientModel):
         "Why This Score", compute="_compute_score_explanation"
     )
 
-    @api.depends("score_profit", "score_frequency", "score_tenure")
+    @api.depends(*(f"score_{name}" for name in WEIGHTED))
     def _compute_score_explanation(self):
         labels = {
             "profit": self.env._("profit"),
@@ -57,12 +61,10 @@ class CustomerRatingLine(models.TransientModel):
             "tenure": self.env._("tenure"),
             "referrals": self.env._("referrals"),
             "returns": self.env._("returns"),
+            "cost_to_serve": self.env._("cost to serve"),
         }
         for line in self:
-            parts = [
-                (labels[name], line[f"score_{name}"])
-                for name in (*SCORE_PARTS, "returns")
-            ]
+            parts = [(labels[name], line[f"score_{name}"]) for name in WEIGHTED]
             line.score_explanation = ", ".join(
                 f"{label} {points:+.0f}"
                 for label, points in sorted(parts, key=lambda p: -abs(p[1]))
@@ -79,6 +81,7 @@ class CustomerRatingLine(models.TransientModel):
             "score_tenure",
             "score_referrals",
             "score_returns",
+            "score_cost_to_serve",
             "referral_profit",
         ]
 
@@ -116,11 +119,15 @@ class CustomerRatingLine(models.TransientModel):
         - tenure: years as a customer over 10, at most 1;
         - referrals: the percentile of the profit of the customers they
           referred, among the customers of the period (0 without any);
-        - returns (taken away): returns over revenue in the period, at most 1.
+        - returns (taken away): returns over revenue in the period, at most 1;
+        - cost to serve (taken away): the customer's percentile of
+          interactions in the period (`interactions`, see
+          `customer.rating.rules._interactions_query`) among the customers
+          of the period (0 for the fewest, 1 for the most).
 
-        Each positive part is its 0-1 value times its weight (the positive
-        weights share 100 points); the score is their sum less the returns
-        part, kept within 0 and 100."""
+        Each part is its 0-1 value times its weight (the positive weights
+        share 100 points); the score is the sum of the positive parts less
+        the returns and cost to serve parts, kept within 0 and 100."""
         weights = self._score_weights()
         rules = self.env["customer.rating.rules"]
         lost = rules._retention_setting_sql("lost_factor")
@@ -142,6 +149,7 @@ class CustomerRatingLine(models.TransientModel):
             "returns": SQL(
                 "-LEAST(1.0, GREATEST(0.0, c.returns / NULLIF(c.revenue, 0)))"
             ),
+            "cost_to_serve": SQL("-c.interactions_percentile"),
         }
         return {
             name: SQL("(COALESCE(%s, 0) * %s)", value, weights[name])
@@ -172,6 +180,9 @@ class CustomerRatingLine(models.TransientModel):
                        percent_rank() OVER (PARTITION BY b.is_current
                                             ORDER BY COALESCE(ref.profit, 0))
                            AS referral_percentile,
+                       percent_rank() OVER (PARTITION BY b.is_current
+                                            ORDER BY b.interactions)
+                           AS interactions_percentile,
                        ret.days_since AS retention_days_since,
                        ret.rhythm AS retention_rhythm
                   FROM base b
@@ -180,7 +191,8 @@ class CustomerRatingLine(models.TransientModel):
             )
             SELECT c.*, %(profit)s AS score_profit,
                    %(frequency)s AS score_frequency, %(tenure)s AS score_tenure,
-                   %(referrals)s AS score_referrals, %(returns)s AS score_returns
+                   %(referrals)s AS score_referrals, %(returns)s AS score_returns,
+                   %(cost_to_serve)s AS score_cost_to_serve
               FROM measured c
             """,
             base=super()._customers_query(scope),
@@ -192,9 +204,7 @@ class CustomerRatingLine(models.TransientModel):
 
     @api.model
     def _insert_values(self, scope, rules):
-        parts = [
-            SQL.identifier("cur", f"score_{name}") for name in (*SCORE_PARTS, "returns")
-        ]
+        parts = [SQL.identifier("cur", f"score_{name}") for name in WEIGHTED]
         return {
             **super()._insert_values(scope, rules),
             "value_score": SQL(
@@ -202,7 +212,7 @@ class CustomerRatingLine(models.TransientModel):
             ),
             **{
                 f"score_{name}": SQL.identifier("cur", f"score_{name}")
-                for name in (*SCORE_PARTS, "returns")
+                for name in WEIGHTED
             },
             "referral_profit": SQL("cur.referral_profit"),
         }
