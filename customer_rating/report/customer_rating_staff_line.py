@@ -139,7 +139,7 @@ class CustomerRatingStaffLine(models.TransientModel):
         """The days each customer bought on, whoever served them, in the
         chosen branches, up to today, each with the customer's next day of
         orders (a window over all days rather than a lookup per customer
-        served, which took minutes on 100,000 customers)."""
+        served: half the report's time at 10,000 customers)."""
         rules = self.env["customer.rating.rules"]
         everyone = dataclasses.replace(
             scope, users=self.env["res.users"], teams=self.env["crm.team"]
