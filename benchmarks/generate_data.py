@@ -3,19 +3,23 @@
 Clones the demo data set of customer_rating (which must be installed with its
 demo data): every generated customer is a copy of a demo customer, every
 generated order a copy of a demo order (all its lines, amounts scaled by a
-whole quantity factor) for a generated customer, moved by whole weeks inside
-the last two years so that weekday and hour patterns stay. Copying real rows
+whole quantity factor) for a generated customer, moved by whole weeks to a
+date of the last two years so that weekday and hour patterns stay. The dates
+follow a steady business growing by `--growth` a year (10 % by default: the
+last year has 1.1 times the orders of the year before, spread evenly inside
+each year, growing week by week). Copying real rows
 keeps every column that Odoo and other addons store coherent (taxes,
 currencies, margins, price lists) without listing them here.
 
     python3 benchmarks/generate_data.py -c .local/odoo.conf -d DB \\
-        --customers 100000 --orders 1000000
+        --customers 100000 --orders 1000000 --growth 0.10
 
 One transaction; the same arguments on the same day give the same rows.
 """
 
 import argparse
 import logging
+import math
 import time
 
 import odoo
@@ -99,9 +103,22 @@ def generate_customers(env, count):
     return env.cr.rowcount
 
 
-def generate_orders(env, count):
+def target_age(growth):
+    """Age in days of an order of a business growing by `growth` a year: the
+    inverse of the cumulative distribution of a density proportional to
+    (1 + growth) ** (t / 365) over the last DAYS days, applied to the
+    order's uniform random `b.shift`."""
+    if abs(growth) < 1e-9:
+        return SQL("%s * (1 - b.shift)", DAYS)
+    rate = math.log1p(growth) / 365
+    return SQL("%s - ln(1 + b.shift * (exp(%s * %s) - 1)) / %s", DAYS, rate, DAYS, rate)
+
+
+def generate_orders(env, count, growth):
     """Orders: a skewed choice of customer (a few buy a lot), a demo order as
-    template, a quantity factor from 1 to 3."""
+    template, a quantity factor from 1 to 3, a date of a business growing by
+    `growth` a year (the template's weekday and hour, moved by whole weeks to
+    the week before the drawn date)."""
     env.cr.execute(
         SQL(
             """
@@ -141,16 +158,17 @@ def generate_orders(env, count):
             """
         CREATE TEMP TABLE bench_order_map ON COMMIT DROP AS
         SELECT b.id, b.n, p.id AS partner_id, b.factor, t.id AS template_id,
-               o.date_order - interval '7 days' * floor(b.shift * (
+               o.date_order - interval '7 days' * ceil(
                    extract(epoch FROM o.date_order
-                           - (now() at time zone 'UTC' - interval '%s days')) / 604800
-               )) AS date_order
+                           - (now() at time zone 'UTC' - interval '1 day' * (%s)))
+                   / 604800
+               ) AS date_order
           FROM bench_order b
           JOIN bench_partner p ON p.n = b.partner_n
           JOIN bench_template t ON t.k = b.template_k
           JOIN sale_order o ON o.id = t.id
         """,
-            DAYS,
+            target_age(growth),
         )
     )
     env.cr.execute("CREATE INDEX ON bench_order_map (template_id)")
@@ -206,7 +224,7 @@ def generate_lines(env):
     return env.cr.rowcount
 
 
-def generate(env, customers, orders, seed):
+def generate(env, customers, orders, seed, growth):
     env.flush_all()
     env.cr.execute(
         "SET LOCAL max_parallel_workers_per_gather = 0"
@@ -215,7 +233,7 @@ def generate(env, customers, orders, seed):
     env.cr.execute(SQL("SELECT setseed(%s)", seed))
     for step, function in [
         ("customers", lambda: generate_customers(env, customers)),
-        ("orders", lambda: generate_orders(env, orders)),
+        ("orders", lambda: generate_orders(env, orders, growth)),
         ("order lines", lambda: generate_lines(env)),
     ]:
         started = time.monotonic()
@@ -234,6 +252,12 @@ def main():
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--seed", type=float, default=0.42, help="between -1 and 1")
+    parser.add_argument(
+        "--growth",
+        type=float,
+        default=0.10,
+        help="yearly growth of the orders (0.10: the last year has 10 %% more)",
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         ["-c", args.config, "-d", args.database], setup_logging=True
@@ -250,7 +274,7 @@ def main():
         ):
             raise SystemExit("customer_rating must be installed with its demo data")
         started = time.monotonic()
-        generate(env, args.customers, args.orders, args.seed)
+        generate(env, args.customers, args.orders, args.seed, args.growth)
         _logger.info("committing")
     _logger.info("done in %.1f s", time.monotonic() - started)
 

@@ -125,7 +125,22 @@ class CustomerRatingMarketingLine(models.TransientModel):
                  GROUP BY partner_id
                 """
             ),
-            "retention": self._retention(scope, scope.date_to),
+            # the retention of the newcomers only: their orders, not all
+            # customers' (it classifies a few hundred customers)
+            "retention": self._retention(
+                scope,
+                scope.date_to,
+                [
+                    (
+                        "partner_id",
+                        "in",
+                        SQL(
+                            "(SELECT id FROM res_partner WHERE commercial_partner_id"
+                            " IN (SELECT partner_id FROM newcomers))"
+                        ),
+                    )
+                ],
+            ),
             **self._cost_ctes(scope, rules),
         }
         count = SQL("COUNT(*)")

@@ -80,18 +80,21 @@ class CustomerRatingRetentionLine(models.TransientModel):
             "customers": SQL(
                 """
                 SELECT e.user_id,
-                       s.status = 'active' AS active_start,
-                       s.status = 'active' AND e.status = 'active' AS kept,
-                       s.status = 'active' AND e.status = 'at_risk' AS at_risk,
+                       e.start_status = 'active' AS active_start,
+                       e.start_status = 'active' AND e.status = 'active' AS kept,
+                       e.start_status = 'active' AND e.status = 'at_risk' AS at_risk,
                        e.status = 'lost' AND e.lost_date >= %(date_from)s AS lost,
-                       s.status IN ('at_risk', 'lost')
+                       e.start_status IN ('at_risk', 'lost')
                            AND e.last_purchase >= %(date_from)s AS won_back,
-                       s.partner_id IS NULL AS new
-                  FROM retention_end e
-                  LEFT JOIN retention_start s ON s.partner_id = e.partner_id
+                       e.start_status IS NULL AS new
+                  FROM (%(customers)s) e
                  WHERE %(filter)s
                 """,
                 date_from=scope.date_from,
+                customers=self._start_and_end(
+                    ["user_id", "team_id", "status", "lost_date", "last_purchase"],
+                    ["status"],
+                ),
                 filter=self._customer_filter(scope, "e"),
             ),
         }

@@ -82,17 +82,24 @@ class CustomerRatingVisitLine(models.TransientModel):
         weekday and hour in the branch's time zone."""
         rules = self.env["customer.rating.rules"]
         return {
+            # each branch's time zone, joined once rather than looked up
+            # for every order
+            "branch_zones": SQL(
+                """
+                SELECT bc.id AS branch_id, COALESCE(NULLIF(bp.tz, ''), %s) AS tz
+                  FROM res_company bc JOIN res_partner bp ON bp.id = bc.partner_id
+                 WHERE bc.id IN %s
+                """,
+                scope.tz,
+                tuple(scope.companies.ids),
+            ),
             "local_orders": SQL(
                 """
                 SELECT o.company_id AS branch_id, %(revenue)s AS revenue,
-                       o.date_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(
-                           (SELECT NULLIF(bp.tz, '') FROM res_company bc
-                              JOIN res_partner bp ON bp.id = bc.partner_id
-                             WHERE bc.id = o.company_id), %(user_tz)s) AS local_date
+                       o.date_order
                 %(orders)s
                 """,
                 revenue=rules._order_revenue(),
-                user_tz=scope.tz,
                 # a day of margin either side: the days are the branch's
                 orders=rules._orders_from(
                     scope,
@@ -102,11 +109,15 @@ class CustomerRatingVisitLine(models.TransientModel):
             ),
             "visits": SQL(
                 """
-                SELECT branch_id, revenue,
-                       EXTRACT(ISODOW FROM local_date)::int::text AS weekday,
-                       to_char(local_date, 'HH24') AS hour
-                  FROM local_orders
-                 WHERE local_date::date BETWEEN %s AND %s
+                SELECT lo.branch_id, lo.revenue,
+                       EXTRACT(ISODOW FROM d.local_date)::int::text AS weekday,
+                       to_char(d.local_date, 'HH24') AS hour
+                  FROM local_orders lo
+                  JOIN branch_zones z ON z.branch_id = lo.branch_id
+                 CROSS JOIN LATERAL (
+                       SELECT lo.date_order AT TIME ZONE 'UTC' AT TIME ZONE z.tz
+                              AS local_date) d
+                 WHERE d.local_date::date BETWEEN %s AND %s
                 """,
                 scope.date_from,
                 scope.date_to,

@@ -1,0 +1,595 @@
+"""Time every report of the period wizard next to its floor, on a large
+database (benchmarks/generate).
+
+Each report runs as the wizard's button runs it (a new wizard of the last
+12 months, `action_open`: the rules layer's query with the user's record
+rules, the INSERT of its lines). Its floor, in the same run, is the bare SQL
+that reads the same rows (the confirmed orders of the chosen companies up to
+the end of the period, with the joins the report needs) and returns the
+same rows (aggregated, not inserted): no record rules, no channels' UNION,
+no currency table. The floor is a yardstick, not a shortcut the module
+could take.
+
+    python3 benchmarks/reports_benchmark.py -c .local/odoo.conf -d customer_rating_bench
+    python3 benchmarks/reports_benchmark.py -c ... -d ... --explain [--report lost]
+
+Prints the median of --repeat runs, the lines of each report next to the
+floor's rows, the ratio and the target: the rating within 1.3x of its
+two-period floor (parallel workers allowed) and faster than `sale.report`
+grouped by customer; every other report within 2x of its floor.
+
+--explain prints EXPLAIN (ANALYZE, BUFFERS) of each report's INSERT ...
+SELECT instead (the SELECT's share, the INSERT's and the foreign keys'
+checks apart), and flags nested loops over CTE or subquery results whose
+row estimates are off by more than 10x (the plans that hang).
+
+All runs happen in one transaction, rolled back at the end.
+"""
+
+import argparse
+import statistics
+import time
+from datetime import timedelta
+
+import odoo
+from odoo.tools import SQL
+
+DAY = timedelta(days=1)
+REPORTS = [
+    "rating",
+    "branches",
+    "teams",
+    "buyers",
+    "discounts",
+    "gaps",
+    "bonus",
+    "lost",
+    "churn",
+    "retention",
+    "visits",
+    "marketing",
+    "staff",
+]
+
+
+def median_seconds(function, repeat):
+    timings, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings), result
+
+
+def new_wizard(env, report):
+    return env["customer.rating.wizard"].create(
+        {"report": report, "period": "last_12_months"}
+    )
+
+
+def run_report(env, report):
+    """The wizard's button; the number of lines it made."""
+    wizard = new_wizard(env, report)
+    wizard.action_open()
+    return wizard._report_model().search_count([("wizard_id", "=", wizard.id)])
+
+
+class Floors:
+    """The bare SQL of each report: the same rows read, the same rows
+    returned."""
+
+    def __init__(self, env, scope):
+        self.env = env
+        self.scope = scope
+        settings = env["customer.rating.rules"]._retention_settings()
+        self.at_risk_factor = settings["at_risk_factor"]
+        self.lost_factor = settings["lost_factor"]
+        self.default_gap = settings["default_gap"]
+        self.companies = tuple(scope.companies.ids)
+
+    def run(self, report):
+        queries = getattr(self, report)()
+        rows = 0
+        for query in queries if isinstance(queries, list) else [queries]:
+            self.env.cr.execute(query)
+            rows += len(self.env.cr.fetchall())
+        return rows
+
+    def orders(self, start=None, end=None):
+        """FROM the confirmed orders of the companies (o) and customer (p)."""
+        return SQL(
+            """
+              FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.state = 'sale' AND o.company_id IN %s
+               AND o.date_order >= %s AND o.date_order < %s
+            """,
+            self.companies,
+            start or "1900-01-01",
+            end or self.scope.end,
+        )
+
+    def lines(self, start=None, end=None):
+        return SQL(
+            """
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE o.state = 'sale' AND o.company_id IN %s
+               AND o.date_order >= %s AND o.date_order < %s
+               AND l.display_type IS NULL
+            """,
+            self.companies,
+            start or "1900-01-01",
+            end or self.scope.end,
+        )
+
+    def day(self, column="o.date_order"):
+        return SQL(
+            "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", SQL(column), self.scope.tz
+        )
+
+    def revenue(self, column="o.amount_untaxed"):
+        return SQL(
+            "%s::float8 / COALESCE(NULLIF(o.currency_rate, 0), 1)::float8",
+            SQL(column),
+        )
+
+    def rating(self):
+        """Two periods in one pass, one row per customer of the period."""
+        scope = self.scope
+        current = SQL("o.date_order >= %s", scope.start)
+        return SQL(
+            """
+            SELECT * FROM (
+                SELECT p.commercial_partner_id,
+                       SUM(%(revenue)s) FILTER (WHERE %(current)s) AS revenue,
+                       SUM(%(margin)s) FILTER (WHERE %(current)s),
+                       COUNT(*) FILTER (WHERE %(current)s),
+                       SUM(%(revenue)s) FILTER (WHERE NOT %(current)s),
+                       SUM(%(margin)s) FILTER (WHERE NOT %(current)s),
+                       COUNT(*) FILTER (WHERE NOT %(current)s)
+                  %(orders)s
+                 GROUP BY p.commercial_partner_id) c
+             WHERE revenue IS NOT NULL
+            """,
+            revenue=self.revenue(),
+            margin=self.revenue("o.margin"),
+            current=current,
+            orders=self.orders(scope.previous_start),
+        )
+
+    def sale_report(self):
+        """What users do today: sale.report grouped by customer."""
+        scope = self.scope
+        return self.env["sale.report"]._read_group(
+            [
+                ("state", "=", "sale"),
+                ("date", ">=", scope.start),
+                ("date", "<", scope.end),
+                ("company_id", "in", scope.companies.ids),
+            ],
+            ["commercial_partner_id"],
+            ["price_subtotal:sum", "margin:sum", "order_reference:count_distinct"],
+        )
+
+    def branches(self):
+        return SQL(
+            """
+            SELECT p.commercial_partner_id, o.company_id, o.team_id,
+                   SUM(%s), SUM(%s), COUNT(*)
+              %s
+             GROUP BY 1, 2, 3
+            """,
+            self.revenue(),
+            self.revenue("o.margin"),
+            self.orders(self.scope.start),
+        )
+
+    def teams(self):
+        return self.branches()
+
+    def buyers(self):
+        return SQL(
+            """
+            SELECT p.commercial_partner_id, l.product_id, pt.categ_id, pt.uom_id,
+                   SUM(l.product_uom_qty), SUM(%s), COUNT(DISTINCT o.id),
+                   MAX(o.date_order)
+              %s AND l.reward_id IS NULL
+             GROUP BY 1, 2, 3, 4
+            """,
+            self.revenue("l.price_subtotal"),
+            self.lines(self.scope.start),
+        )
+
+    def discounts(self):
+        """Lines of the period that carry a discount (a reward, a discount
+        percentage or a price list's percentage rule), per customer,
+        product and price list."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id, l.product_id, o.pricelist_id,
+                   SUM(CASE WHEN l.reward_id IS NOT NULL THEN -%(subtotal)s
+                            ELSE %(gross)s * l.discount / 100.0 END)
+              %(lines)s
+               AND (l.reward_id IS NOT NULL OR l.discount > 0
+                    OR o.pricelist_id IN (SELECT pricelist_id
+                                            FROM product_pricelist_item
+                                           WHERE compute_price = 'percentage'))
+             GROUP BY 1, 2, 3
+            """,
+            subtotal=self.revenue("l.price_subtotal"),
+            gross=self.revenue("l.price_unit * l.product_uom_qty"),
+            lines=self.lines(self.scope.start),
+        )
+
+    def gaps(self):
+        """Customers of the period, the categories each ever bought, the
+        share of their segment buying each category, the gaps."""
+        return SQL(
+            """
+            WITH active AS MATERIALIZED (
+                SELECT cp.id AS partner_id, cp.is_company, cp.industry_id
+                  FROM res_partner cp
+                 WHERE cp.id IN (SELECT p.commercial_partner_id %(period)s)
+            ), bought AS MATERIALIZED (
+                SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id
+                  %(lines)s AND l.reward_id IS NULL
+                   AND p.commercial_partner_id IN (SELECT partner_id FROM active)
+            ), segments AS (
+                SELECT is_company, industry_id, COUNT(*) AS customers
+                  FROM active GROUP BY 1, 2
+            ), penetration AS (
+                SELECT a.is_company, a.industry_id, b.categ_id, COUNT(*) AS buyers
+                  FROM active a JOIN bought b ON b.partner_id = a.partner_id
+                 GROUP BY 1, 2, 3
+            )
+            SELECT a.partner_id, pen.categ_id
+              FROM active a
+              JOIN segments s ON s.is_company = a.is_company
+               AND s.industry_id IS NOT DISTINCT FROM a.industry_id
+              JOIN penetration pen ON pen.is_company = a.is_company
+               AND pen.industry_id IS NOT DISTINCT FROM a.industry_id
+              LEFT JOIN bought b
+                ON b.partner_id = a.partner_id AND b.categ_id = pen.categ_id
+             WHERE 100.0 * pen.buyers / s.customers >= %(threshold)s
+               AND b.partner_id IS NULL
+            """,
+            period=self.orders(self.scope.start),
+            lines=self.lines(),
+            threshold=self.scope.gap_threshold,
+        )
+
+    def bonus(self):
+        return SQL(
+            """
+            SELECT p.commercial_partner_id, card.company_id,
+                   SUM(h.issued), SUM(h.used)
+              FROM loyalty_history h
+              JOIN loyalty_card card ON card.id = h.card_id
+              JOIN res_partner p ON p.id = card.partner_id
+             WHERE h.date <= %s
+             GROUP BY 1, 2
+            """,
+            self.scope.date_to,
+        )
+
+    def churn(self):
+        return SQL(
+            """
+            SELECT id FROM customer_rating_callback
+             WHERE state = 'done' AND company_id IN %s
+               AND date_closed BETWEEN %s AND %s
+            """,
+            self.companies,
+            self.scope.date_from,
+            self.scope.date_to,
+        )
+
+    def customer_days(self):
+        """One pass over all history up to the end: per customer and day of
+        orders, the revenue and the gap since the day before."""
+        return SQL(
+            """
+            SELECT partner_id, day, orders, revenue, last_user_id,
+                   day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day) AS gap
+              FROM (SELECT p.commercial_partner_id AS partner_id, %(day)s AS day,
+                           COUNT(*) AS orders, SUM(%(revenue)s) AS revenue,
+                           MAX(o.user_id) AS last_user_id
+                      %(orders)s
+                     GROUP BY 1, 2) d
+            """,
+            day=self.day(),
+            revenue=self.revenue(),
+            orders=self.orders(),
+        )
+
+    def due(self, day, factor):
+        """The first day at risk or lost (`factor`) after the last purchase
+        before the period (`day` 'start') or up to its end ('end')."""
+        return SQL(
+            "%s + floor(%s * COALESCE(%s, %s))::int + 1",
+            SQL.identifier("c", f"last_{day}"),
+            factor,
+            SQL.identifier("c", f"gap_{day}"),
+            self.default_gap,
+        )
+
+    def statuses(self):
+        """Per customer: the last day and the rhythm on the day before the
+        period and at its end (the two retention states, one pass)."""
+        before = SQL("day < %s", self.scope.date_from)
+        return SQL(
+            """
+            SELECT c.partner_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
+                   c.last_start, c.last_end, c.orders, c.revenue,
+                   %(at_risk_start)s AS at_risk_start, %(lost_start)s AS lost_start,
+                   %(at_risk_end)s AS at_risk_end, %(lost_end)s AS lost_end
+              FROM (SELECT partner_id, MAX(day) FILTER (WHERE %(before)s) AS last_start,
+                           MAX(day) AS last_end, SUM(orders) AS orders,
+                           SUM(revenue) AS revenue,
+                           (array_agg(last_user_id ORDER BY day DESC))[1]
+                               AS last_user_id,
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)
+                               FILTER (WHERE %(before)s) AS gap_start,
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS gap_end
+                      FROM (%(days)s) g GROUP BY partner_id) c
+              JOIN res_partner cp ON cp.id = c.partner_id AND cp.active
+            """,
+            before=before,
+            at_risk_start=self.due("start", self.at_risk_factor),
+            lost_start=self.due("start", self.lost_factor),
+            at_risk_end=self.due("end", self.at_risk_factor),
+            lost_end=self.due("end", self.lost_factor),
+            days=self.customer_days(),
+        )
+
+    def lost(self):
+        return SQL(
+            """
+            SELECT * FROM (%s) s
+             WHERE s.lost_end <= %s AND s.lost_end >= %s
+            """,
+            self.statuses(),
+            self.scope.date_to,
+            self.scope.date_from,
+        )
+
+    def retention(self):
+        return SQL(
+            """
+            SELECT user_id,
+                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s),
+                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s
+                                      AND at_risk_end > %(end)s),
+                   COUNT(*) FILTER (WHERE lost_end BETWEEN %(from)s AND %(end)s),
+                   COUNT(*) FILTER (WHERE last_start IS NULL)
+              FROM (%(statuses)s) s
+             GROUP BY user_id
+            """,
+            start=self.scope.date_from - DAY,
+            end=self.scope.date_to,
+            statuses=self.statuses(),
+            **{"from": self.scope.date_from},
+        )
+
+    def visits(self):
+        return SQL(
+            """
+            SELECT o.company_id, EXTRACT(ISODOW FROM v.local), to_char(v.local, 'HH24'),
+                   COUNT(*), SUM(%(revenue)s)
+              FROM sale_order o
+              JOIN res_company bc ON bc.id = o.company_id
+              JOIN res_partner bp ON bp.id = bc.partner_id
+             CROSS JOIN LATERAL (SELECT o.date_order AT TIME ZONE 'UTC'
+                                 AT TIME ZONE COALESCE(NULLIF(bp.tz, ''), %(tz)s)
+                                 AS local) v
+             WHERE o.state = 'sale' AND o.company_id IN %(companies)s
+               AND o.date_order >= %(start)s AND o.date_order < %(end)s
+               AND v.local::date BETWEEN %(from)s AND %(to)s
+             GROUP BY 1, 2, 3
+            """,
+            revenue=self.revenue(),
+            companies=self.companies,
+            start=self.scope.start - DAY,
+            end=self.scope.end + DAY,
+            tz=self.scope.tz,
+            **{"from": self.scope.date_from, "to": self.scope.date_to},
+        )
+
+    def marketing(self):
+        """Newcomers of the period by source and month, with their revenue
+        of the period."""
+        return SQL(
+            """
+            SELECT c.utm_source_id, date_trunc('month', n.first_purchase),
+                   COUNT(*), SUM(n.revenue)
+              FROM (SELECT p.commercial_partner_id AS partner_id,
+                           MIN(o.date_order) AS first_purchase,
+                           SUM(%(revenue)s) FILTER (WHERE o.date_order >= %(start)s)
+                               AS revenue
+                      %(orders)s
+                     GROUP BY 1
+                    HAVING MIN(o.date_order) >= %(start)s) n
+              JOIN res_partner c ON c.id = n.partner_id
+             GROUP BY 1, 2
+            """,
+            revenue=self.revenue(),
+            start=self.scope.start,
+            orders=self.orders(),
+        )
+
+    def staff(self):
+        """Per salesperson: customers, orders and revenue of the period, and
+        the retention of their customers (two queries)."""
+        return [
+            SQL(
+                """
+                SELECT o.user_id, COUNT(DISTINCT p.commercial_partner_id),
+                       COUNT(*), SUM(%s)
+                  %s AND o.user_id IS NOT NULL
+                 GROUP BY 1
+                """,
+                self.revenue(),
+                self.orders(self.scope.start),
+            ),
+            self.retention(),
+        ]
+
+
+def benchmark(env, reports, repeat):
+    wizard = new_wizard(env, "rating")._with_branches()
+    floors = Floors(wizard.env, wizard._scope())
+    rows = []
+    for report in reports:
+        seconds, lines = median_seconds(lambda r=report: run_report(env, r), repeat)
+        floor, floor_rows = median_seconds(lambda r=report: floors.run(r), repeat)
+        rows.append((report, lines, seconds, floor, floor_rows))
+        print(
+            f"  {report:<10} {lines:>8,} lines {seconds:8.2f} s"
+            f"  floor {floor:7.2f} s ({floor_rows:,} rows)",
+            flush=True,
+        )
+    extra = {}
+    if "rating" in reports:
+        extra["sale.report"] = median_seconds(floors.sale_report, repeat)[0]
+    return rows, extra
+
+
+def print_table(rows, extra):
+    print()
+    print("| Report | Lines | Time | Floor | Ratio | Target |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for report, lines, seconds, floor, _floor_rows in rows:
+        ratio = seconds / floor if floor else float("inf")
+        if report == "rating":
+            target = f"<= 1.3, < sale.report {extra.get('sale.report', 0):.2f} s"
+            met = ratio <= 1.3 and seconds < extra.get("sale.report", 0)
+        else:
+            target = "<= 2"
+            met = ratio <= 2
+        print(
+            f"| {report} | {lines:,} | {seconds:.2f} s | {floor:.2f} s"
+            f" | {ratio:.1f}x | {target} {'met' if met else 'NOT met'} |"
+        )
+
+
+# ----------------------------------------------------------------------
+# --explain
+# ----------------------------------------------------------------------
+
+
+def report_query(env, report):
+    """The INSERT ... SELECT of `report` as the button runs it, after the
+    same flushes and settings."""
+    wizard = new_wizard(env, report)._with_branches()
+    model = wizard._report_model()
+    env["customer.rating.rules"]._flush_sources()
+    for name in model._report_sources:
+        env[name].flush_model()
+    env.cr.execute("SET LOCAL jit = off")
+    env.cr.execute("SET LOCAL work_mem = '64MB'")
+    return model._query(wizard._scope())
+
+
+def kinds(node):
+    """The node types of `node`'s subtree."""
+    found = {node["Node Type"]}
+    for child in node.get("Plans", []):
+        found |= kinds(child)
+    return found
+
+
+def suspicious(node):
+    """A nested loop that scans a CTE, a subquery or a table again for each
+    row of its outer side, a million rows or more in all: the shape of a
+    plan chosen for a few rows that gets thousands (the estimate is shown
+    next to the actual rows)."""
+    if node["Node Type"] != "Nested Loop" or len(node.get("Plans", [])) < 2:
+        return None
+    outer, inner = node["Plans"][0], node["Plans"][1]
+    scanned = inner["Actual Rows"] * inner["Actual Loops"]
+    if scanned < 1_000_000 or not kinds(inner) & {
+        "CTE Scan",
+        "Subquery Scan",
+        "Seq Scan",
+    }:
+        return None
+    return (
+        f"nested loop scans {inner['Node Type']} {inner.get('CTE Name', '')}"
+        f" {inner['Actual Loops']:,} times ({scanned:,} rows); outer side"
+        f" estimated {outer['Plan Rows']:,} rows, got"
+        f" {outer['Actual Rows'] * outer['Actual Loops']:,}"
+    )
+
+
+def walk(node, depth, flags):
+    label = node["Node Type"]
+    for key in ("CTE Name", "Relation Name", "Subplan Name"):
+        if key in node:
+            label += f" {node[key]}"
+    flag = suspicious(node)
+    if flag:
+        flags.append(flag)
+    print(
+        f"  {'  ' * depth}{label}  est {node['Plan Rows']:,} rows,"
+        f" got {node['Actual Rows']:,} x {node['Actual Loops']:,}"
+        f", {node['Actual Total Time'] / 1000:.2f} s"
+        f"{'  <-- ' + flag if flag else ''}"
+    )
+    for child in node.get("Plans", []):
+        walk(child, depth + 1, flags)
+
+
+def explain(env, reports):
+    for report in reports:
+        query = report_query(env, report)
+        env.cr.execute(
+            SQL("EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) %s", query)
+        )
+        result = env.cr.fetchone()[0][0]
+        plan = result["Plan"]
+        total = result["Execution Time"] / 1000
+        select = plan["Plans"][0]["Actual Total Time"] / 1000
+        triggers = sum(t["Time"] for t in result.get("Triggers", [])) / 1000
+        print(
+            f"\n== {report}: {total:.2f} s: SELECT {select:.2f} s,"
+            f" INSERT {total - select - triggers:.2f} s, foreign keys {triggers:.2f} s"
+        )
+        flags = []
+        walk(plan, 0, flags)
+        print(f"  pathological: {'; '.join(flags) if flags else 'none'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--report", action="append", choices=REPORTS)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True
+    )
+    reports = args.report or REPORTS
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin")
+        # the owner's view: the main company first, all its branches
+        main = admin.env.ref("base.main_company")
+        env = odoo.api.Environment(
+            cr, admin.id, {"allowed_company_ids": (main | admin.company_ids).ids}
+        )
+        cr.execute("SELECT count(*) FROM sale_order")
+        print(f"{cr.fetchone()[0]:,} orders; load {open('/proc/loadavg').read()}")
+        if args.explain:
+            explain(env, reports)
+        else:
+            print_table(*benchmark(env, reports, args.repeat))
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
