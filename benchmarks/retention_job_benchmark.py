@@ -49,7 +49,9 @@ def run_job(env):
     """Run the job as the cron does: again while its progress says that
     customers are left (Odoo's cron progress API). Returns the batches that
     did something."""
-    cron, progress = env.ref("customer_rating.ir_cron_schedule_call_backs")._add_progress()
+    cron, progress = env.ref(
+        "customer_rating.ir_cron_schedule_call_backs"
+    )._add_progress()
     callbacks = env["customer.rating.callback"].with_context(**cron.env.context)
     batches = 0
     while True:

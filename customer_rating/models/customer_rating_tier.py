@@ -208,7 +208,9 @@ class CustomerRatingTier(models.Model):
         for tier, partner_ids in by_tier.items():
             partners = partner_model.browse(partner_ids).with_company(company)
             partners.customer_rating_tier_id = tier
-            unpinned = partners.filtered(lambda p: not p.customer_rating_pricelist_pinned)
+            unpinned = partners.filtered(
+                lambda p: not p.customer_rating_pricelist_pinned
+            )
             for branch in family:
                 unpinned.with_company(
                     branch
