@@ -108,13 +108,14 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         a time: the stored columns in SQL (the lines were searched with the
         user's rules, their fields' access is checked here), as the ORM
         would give them, the others through the ORM."""
-        self.check_access("read")
+        self.browse().check_access("read")
         self.check_field_access_rights("read", [field.name for field in columns])
         stored = [field for field in columns if field.store and field.column_type]
         others = [field.name for field in columns if field not in stored]
         relations = [field for field in stored if field.type == "many2one"]
         names = {}
         for ids in split_every(XLSX_CHUNK, self.ids):
+            self._xlsx_check_rules(ids)
             rows = self._xlsx_fetch(ids, stored)
             for field in relations:
                 self._xlsx_add_names(names, field.comodel_name, rows, field.name)
@@ -131,6 +132,14 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 values.update(computed.get(values["id"], {}))
                 yield values
             self.env.invalidate_all()
+
+    def _xlsx_check_rules(self, ids):
+        """Check the record rules on the lines `ids` in SQL (the ORM's
+        `_search`): `check_access` evaluates them in Python on every field of
+        every line (150 MB for 86,000 lines); only lines it would refuse go
+        through it, for its error."""
+        readable = self.browse(self._search([("id", "in", ids)]))
+        (self.browse(ids) - readable).check_access("read")
 
     def _xlsx_fetch(self, ids, fields):
         """The values of the stored `fields` of the lines `ids`, in the order
