@@ -18,16 +18,28 @@ floor's rows, the ratio and the target: the rating within 1.3x of its
 two-period floor (parallel workers allowed) and faster than `sale.report`
 grouped by customer; every other report within 2x of its floor.
 
+Memory, per run: what PostgreSQL spilled to temporary files (sorts and
+hashes past `work_mem`: the growth of `temp_bytes` and `temp_files` of
+`pg_stat_database` for this database, the statistics flushed after each
+run; the largest of the runs), and the growth of this process's peak
+resident set size (reset before each run; the largest). Report and floor
+run with the same settings (`jit` off, `work_mem` 64 MB, as the report's
+`_tune` sets them). `--json FILE` also writes all figures, with the
+database's customers and orders, for benchmarks/scale_chart.py.
+
 --explain prints EXPLAIN (ANALYZE, BUFFERS) of each report's INSERT ...
 SELECT instead (the SELECT's share, the INSERT's and the foreign keys'
-checks apart), and flags nested loops over CTE or subquery results whose
-row estimates are off by more than 10x (the plans that hang).
+checks apart, the temporary files written), and flags nested loops over
+CTE or subquery results whose row estimates are off by more than 10x (the
+plans that hang).
 
-All runs happen in one transaction, rolled back at the end.
+Each run happens in a transaction of its own, rolled back after it.
 """
 
 import argparse
+import json
 import statistics
+import subprocess
 import time
 from datetime import timedelta
 
@@ -52,13 +64,65 @@ REPORTS = [
 ]
 
 
-def median_seconds(function, repeat):
-    timings, result = [], None
+def peak_rss_kib(field="VmHWM"):
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(field)
+
+
+def reset_peak_rss():
+    """Linux: the peak resident set size starts again from the current one."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")
+
+
+def temp_files(cr):
+    """This database's temporary files so far (count, bytes), read at the
+    start of a transaction: the previous one's statistics flushed first
+    (PostgreSQL flushes a session's statistics when it goes idle outside a
+    transaction, forced here)."""
+    cr.execute("SELECT pg_stat_force_next_flush()")
+    cr.rollback()
+    cr.execute(
+        "SELECT temp_files, temp_bytes FROM pg_stat_database"
+        " WHERE datname = current_database()"
+    )
+    return cr.fetchone()
+
+
+def tune(cr):
+    """The settings of the report's `_tune`, for its floor too."""
+    cr.execute("SET LOCAL jit = off")
+    cr.execute("SET LOCAL work_mem = '64MB'")
+
+
+def measure(cr, function, repeat):
+    """Runs `function` `repeat` times, each in a transaction of its own
+    rolled back after it: the median seconds, its result, the largest
+    spill (temporary files, bytes) and the largest growth of the peak
+    resident set size (KiB), and every run's seconds."""
+    timings, spills, rss, result = [], [], [], None
     for _ in range(repeat):
+        files, written = temp_files(cr)
+        reset_peak_rss()
+        before = peak_rss_kib("VmRSS")
         started = time.perf_counter()
         result = function()
         timings.append(time.perf_counter() - started)
-    return statistics.median(timings), result
+        rss.append(peak_rss_kib() - before)
+        cr.rollback()
+        files_after, written_after = temp_files(cr)
+        spills.append((files_after - files, written_after - written))
+    return {
+        "seconds": statistics.median(timings),
+        "result": result,
+        "temp_files": max(files for files, _bytes in spills),
+        "temp_bytes": max(written for _files, written in spills),
+        "rss_kib": max(rss),
+        "timings": timings,
+    }
 
 
 def new_wizard(env, report):
@@ -89,6 +153,7 @@ class Floors:
 
     def run(self, report):
         queries = getattr(self, report)()
+        tune(self.env.cr)
         rows = 0
         for query in queries if isinstance(queries, list) else [queries]:
             self.env.cr.execute(query)
@@ -439,21 +504,32 @@ class Floors:
 
 
 def benchmark(env, reports, repeat):
+    """Per report: name, lines, seconds, floor seconds, floor rows, and
+    the whole measures of both (see `measure`)."""
+    cr = env.cr
     wizard = new_wizard(env, "rating")._with_branches()
     floors = Floors(wizard.env, wizard._scope())
     rows = []
     for report in reports:
-        seconds, lines = median_seconds(lambda r=report: run_report(env, r), repeat)
-        floor, floor_rows = median_seconds(lambda r=report: floors.run(r), repeat)
-        rows.append((report, lines, seconds, floor, floor_rows))
+        run = measure(cr, lambda r=report: run_report(env, r), repeat)
+        floor = measure(cr, lambda r=report: floors.run(r), repeat)
+        rows.append((report, run["result"], run["seconds"], floor["seconds"],
+                     floor["result"], run, floor))
         print(
-            f"  {report:<10} {lines:>8,} lines {seconds:8.2f} s"
-            f"  floor {floor:7.2f} s ({floor_rows:,} rows)",
+            f"  {report:<10} {run['result']:>8,} lines {run['seconds']:8.2f} s"
+            f" spill {run['temp_bytes'] / 2**20:7.1f} MB"
+            f" +{run['rss_kib'] / 1024:.0f} MB RSS"
+            f"  floor {floor['seconds']:7.2f} s ({floor['result']:,} rows)"
+            f" spill {floor['temp_bytes'] / 2**20:.1f} MB",
             flush=True,
         )
     extra = {}
     if "rating" in reports:
-        extra["sale.report"] = median_seconds(floors.sale_report, repeat)[0]
+        def sale_report():
+            tune(cr)
+            return floors.sale_report()
+
+        extra["sale.report"] = measure(cr, sale_report, repeat)["seconds"]
     return rows, extra
 
 
@@ -461,7 +537,7 @@ def print_table(rows, extra):
     print()
     print("| Report | Lines | Time | Floor | Ratio | Target |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for report, lines, seconds, floor, _floor_rows in rows:
+    for report, lines, seconds, floor, *_measures in rows:
         ratio = seconds / floor if floor else float("inf")
         if report == "rating":
             target = f"<= 1.3, < sale.report {extra.get('sale.report', 0):.2f} s"
@@ -473,6 +549,68 @@ def print_table(rows, extra):
             f"| {report} | {lines:,} | {seconds:.2f} s | {floor:.2f} s"
             f" | {ratio:.1f}x | {target} {'met' if met else 'NOT met'} |"
         )
+
+
+def database_counts(cr):
+    """Customers (commercial partners who ordered) and orders of the
+    database."""
+    cr.execute(
+        """SELECT COUNT(DISTINCT p.commercial_partner_id), COUNT(*)
+             FROM sale_order o JOIN res_partner p ON p.id = o.partner_id"""
+    )
+    return cr.fetchone()
+
+
+def code_version():
+    """The commit of the checkout the benchmark runs from, if any."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=__file__.rpartition("/")[0] or ".",
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def write_json(path, database, counts, repeat, loads, result):
+    rows, extra = result
+    reports = []
+    for report, lines, seconds, floor, floor_rows, run, floor_run in rows:
+        reports.append(
+            {
+                "name": report,
+                "lines": lines,
+                "seconds": seconds,
+                "floor_seconds": floor,
+                "ratio": seconds / floor if floor else None,
+                "floor_rows": floor_rows,
+                "temp_bytes": run["temp_bytes"],
+                "temp_files": run["temp_files"],
+                "floor_temp_bytes": floor_run["temp_bytes"],
+                "floor_temp_files": floor_run["temp_files"],
+                "peak_rss_growth_mb": run["rss_kib"] / 1024,
+                "timings": run["timings"],
+                "floor_timings": floor_run["timings"],
+            }
+        )
+    data = {
+        "database": database,
+        "customers": counts[0],
+        "orders": counts[1],
+        "repeat": repeat,
+        "commit": code_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "load_before": loads[0],
+        "load_after": loads[1],
+        "sale_report_seconds": extra.get("sale.report"),
+        "reports": reports,
+    }
+    with open(path, "w", encoding="utf-8") as output:
+        json.dump(data, output, indent=1)
+        output.write("\n")
 
 
 # ----------------------------------------------------------------------
@@ -553,9 +691,11 @@ def explain(env, reports):
         total = result["Execution Time"] / 1000
         select = plan["Plans"][0]["Actual Total Time"] / 1000
         triggers = sum(t["Time"] for t in result.get("Triggers", [])) / 1000
+        written = plan.get("Temp Written Blocks", 0) * 8 / 1024
         print(
             f"\n== {report}: {total:.2f} s: SELECT {select:.2f} s,"
-            f" INSERT {total - select - triggers:.2f} s, foreign keys {triggers:.2f} s"
+            f" INSERT {total - select - triggers:.2f} s, foreign keys {triggers:.2f} s,"
+            f" temporary files {written:.1f} MB"
         )
         flags = []
         walk(plan, 0, flags)
@@ -569,6 +709,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--report", action="append", choices=REPORTS)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--json", metavar="FILE", help="write the figures there")
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         ["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True
@@ -582,12 +723,18 @@ def main():
         env = odoo.api.Environment(
             cr, admin.id, {"allowed_company_ids": (main | admin.company_ids).ids}
         )
-        cr.execute("SELECT count(*) FROM sale_order")
-        print(f"{cr.fetchone()[0]:,} orders; load {open('/proc/loadavg').read()}")
+        counts = database_counts(cr)
+        load = open("/proc/loadavg").read().strip()
+        print(f"{counts[0]:,} customers, {counts[1]:,} orders; load {load}")
         if args.explain:
             explain(env, reports)
         else:
-            print_table(*benchmark(env, reports, args.repeat))
+            result = benchmark(env, reports, args.repeat)
+            print_table(*result)
+            loads = (load, open("/proc/loadavg").read().strip())
+            print(f"load after: {loads[1]}")
+            if args.json:
+                write_json(args.json, args.database, counts, args.repeat, loads, result)
         cr.rollback()
 
 
