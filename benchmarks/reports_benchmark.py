@@ -662,6 +662,21 @@ def suspicious(node):
     )
 
 
+def spilled(node):
+    """What the node itself wrote to disk: a sort on disk, a hash join or a
+    hash aggregate in several batches."""
+    if node.get("Sort Space Type") == "Disk":
+        return f", sort on disk {node['Sort Space Used'] / 1024:.0f} MB"
+    if node.get("Hash Batches", 1) > 1:
+        return f", hash in {node['Hash Batches']} batches"
+    if node.get("HashAgg Batches", 1) > 1:
+        return (
+            f", hash aggregate in {node['HashAgg Batches']} batches,"
+            f" {node.get('Disk Usage', 0) / 1024:.0f} MB on disk"
+        )
+    return ""
+
+
 def walk(node, depth, flags):
     label = node["Node Type"]
     for key in ("CTE Name", "Relation Name", "Subplan Name"):
@@ -673,7 +688,7 @@ def walk(node, depth, flags):
     print(
         f"  {'  ' * depth}{label}  est {node['Plan Rows']:,} rows,"
         f" got {node['Actual Rows']:,} x {node['Actual Loops']:,}"
-        f", {node['Actual Total Time'] / 1000:.2f} s"
+        f", {node['Actual Total Time'] / 1000:.2f} s{spilled(node)}"
         f"{'  <-- ' + flag if flag else ''}"
     )
     for child in node.get("Plans", []):
