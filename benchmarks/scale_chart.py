@@ -10,7 +10,9 @@ it (solid), its floor in the same run (dashed), and a dotted line of slope 1
 from the report's smallest size (linear growth: a curve steeper than it
 grows faster than the data). A last panel shows what each report spilled to
 temporary files (PostgreSQL's sorts and hashes past `work_mem`).
-Needs matplotlib (benchmarks/requirements.txt).
+`--markdown` also prints the table of the README (each scale's report,
+floor and ratio, the growth of the report's time from one scale to the
+next, the spill). Needs matplotlib (benchmarks/requirements.txt).
 """
 
 import argparse
@@ -166,12 +168,48 @@ def draw(runs, output):
     figure.savefig(output, dpi=72)
 
 
+def markdown(runs):
+    """The README's table: per report, each scale's time, floor and ratio,
+    the growth of the report's time (and the floor's) between scales, its
+    spill at each scale (MB)."""
+    data = series(runs)
+    sizes = [f"{run['customers'] / 1000:.0f}k" for run in runs]
+    growths = [f"{a} -> {b}" for a, b in zip(sizes, sizes[1:], strict=False)]
+    header = (
+        ["Report"]
+        + [f"{size}: report / floor (ratio)" for size in sizes]
+        + [f"growth {growth}" for growth in growths]
+        + [f"spill {', '.join(sizes)} (MB)"]
+    )
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "| --- |" + " ---: |" * (len(header) - 1),
+    ]
+    for name, points in data.items():
+        cells = [TITLES.get(name, name)]
+        for _customers, report, floor, _spill in points:
+            ratio = f" ({report / floor:.1f}x)" if floor >= 0.01 else ""
+            cells.append(f"{report:.2f} / {floor:.2f} s{ratio}")
+        for before, after in zip(points, points[1:], strict=False):
+            growth = f"{after[1] / before[1]:.1f}x" if before[1] else ""
+            if before[2] >= 0.01:
+                growth += f" (floor {after[2] / before[2]:.1f}x)"
+            cells.append(growth)
+        cells.append(", ".join(f"{p[3]:.0f}" for p in points))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("json", nargs="+", help="reports_benchmark.py --json files")
     parser.add_argument("-o", "--output", default="benchmarks/scale.png")
+    parser.add_argument("--markdown", action="store_true", help="print the table")
     args = parser.parse_args()
-    draw(load(args.json), args.output)
+    runs = load(args.json)
+    draw(runs, args.output)
+    if args.markdown:
+        print(markdown(runs))
 
 
 if __name__ == "__main__":
