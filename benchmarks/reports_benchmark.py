@@ -490,7 +490,7 @@ def report_query(env, report):
         env[name].flush_model()
     env.cr.execute("SET LOCAL jit = off")
     env.cr.execute("SET LOCAL work_mem = '64MB'")
-    return model._query(wizard._scope())
+    return model._query(wizard._scope()).insert_select()
 
 
 def kinds(node):

@@ -9,6 +9,9 @@ class CustomerRatingDiscountLine(models.TransientModel):
 
     _name = "customer.rating.discount.line"
     _description = "Customer Rating discount"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "discount_amount desc, id"
     _rec_name = "partner_id"

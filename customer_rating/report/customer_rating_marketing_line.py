@@ -11,6 +11,9 @@ class CustomerRatingMarketingLine(models.TransientModel):
 
     _name = "customer.rating.marketing.line"
     _description = "Customer Rating marketing"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "revenue desc, id"
     _rec_name = "source_id"

@@ -14,6 +14,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
 
     _name = "customer.rating.retention.line"
     _description = "Customer Rating retention per salesperson"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "retention_rate desc, user_id, id"
     _rec_name = "user_id"

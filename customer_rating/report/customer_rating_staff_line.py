@@ -16,6 +16,9 @@ class CustomerRatingStaffLine(models.TransientModel):
 
     _name = "customer.rating.staff.line"
     _description = "Customer Rating staff performance"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "revenue desc, user_id, id"
     _rec_name = "user_id"
