@@ -616,17 +616,25 @@ class CustomerRatingRules(models.AbstractModel):
     def _percentage_rule_join(self):
         """The price list's percentage rule for a line (alias `rule`): the
         most specific one among product, template, category and all products.
-        Formula and fixed-price rules are not discounts here."""
+        Formula and fixed-price rules are not discounts here.
+
+        The lookup depends on the line's price list and product only (the
+        template and category are joined inside it), so that PostgreSQL
+        memoizes it: one lookup per pair instead of one per line."""
         return SQL(
             """
             LEFT JOIN LATERAL (
                 SELECT i.percent_price AS percent
-                  FROM product_pricelist_item i
-                 WHERE i.pricelist_id = o.pricelist_id
+                  FROM product_product rule_pp
+                  JOIN product_template rule_pt ON rule_pt.id = rule_pp.product_tmpl_id
+                  JOIN product_pricelist_item i
+                       ON i.pricelist_id = o.pricelist_id
+                      AND (i.applied_on = '3_global' OR i.product_id = rule_pp.id
+                           OR i.product_tmpl_id = rule_pt.id
+                           OR i.categ_id = rule_pt.categ_id)
+                 WHERE rule_pp.id = l.product_id
                    AND i.compute_price = 'percentage'
                    AND i.percent_price > 0 AND i.percent_price < 100
-                   AND (i.applied_on = '3_global' OR i.product_id = l.product_id
-                        OR i.product_tmpl_id = pt.id OR i.categ_id = pt.categ_id)
                  ORDER BY i.applied_on, i.min_quantity DESC, i.id
                  LIMIT 1) rule ON TRUE
             """
