@@ -95,9 +95,9 @@ class CustomerRatingMarketingLine(models.TransientModel):
         }
 
     @api.model
-    def _xlsx_blank(self, values, field):
+    def _xlsx_blank_bases(self):
         """No cost per customer without spend."""
-        return field.name == "cost_per_customer" and not values["spend"]
+        return {"cost_per_customer": "spend"}
 
     @api.model
     def _query(self, scope):

@@ -62,9 +62,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
         return "list,graph"
 
     @api.model
-    def _xlsx_blank(self, values, field):
+    def _xlsx_blank_bases(self):
         """No retention % without customers active at the start."""
-        return field.name == "retention_rate" and not values["active_start"]
+        return {"retention_rate": "active_start"}
 
     @api.model
     def _report_empty_reason(self, wizard):
