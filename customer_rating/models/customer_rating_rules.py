@@ -30,6 +30,31 @@ RETENTION_DEFAULTS = {
     "customer_rating.default_gap": 60,
 }
 
+# A customer's rhythm (see `_retention_query`), from `retention_orders`
+# (partner_id, day): the median gap between consecutive days of orders.
+RHYTHM_CTES = """
+gaps AS (
+    SELECT partner_id, day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day)
+           AS gap
+      FROM (SELECT DISTINCT partner_id, day FROM retention_orders) visits
+), rhythms AS (
+    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+      FROM gaps WHERE gap IS NOT NULL GROUP BY partner_id
+)"""
+# Only what the value score needs of the retention rule: the rhythm and the
+# days since the last purchase of the customers it does not leave out.
+RHYTHM_QUERY = """
+WITH retention_orders AS (
+    SELECT p.commercial_partner_id AS partner_id, %(day)s AS day
+      %(orders)s
+), %(rhythms)s
+SELECT c.partner_id, g.rhythm, %(at)s - c.last_purchase AS days_since
+  FROM (SELECT partner_id, MAX(day) AS last_purchase
+          FROM retention_orders GROUP BY partner_id) c
+  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND NOT %(stopped)s
+  LEFT JOIN rhythms r ON r.partner_id = c.partner_id
+ CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
+"""
 RETENTION_QUERY = """
 WITH retention_orders AS (
     SELECT p.commercial_partner_id AS partner_id, o.company_id, o.user_id,
@@ -56,14 +81,7 @@ WITH retention_orders AS (
       FROM retention_returns r
       JOIN customers c ON c.partner_id = r.partner_id
      GROUP BY r.partner_id
-), gaps AS (
-    SELECT partner_id, day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day)
-           AS gap
-      FROM (SELECT DISTINCT partner_id, day FROM retention_orders) visits
-), rhythms AS (
-    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
-      FROM gaps WHERE gap IS NOT NULL GROUP BY partner_id
-)
+), %(rhythms)s
 SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
        c.last_user_id, c.last_team_id AS team_id, c.order_count,
        c.first_purchase, c.last_purchase,
@@ -760,6 +778,25 @@ class CustomerRatingRules(models.AbstractModel):
             default_gap=settings["default_gap"],
             stopped=stopped,
             kept=SQL("TRUE") if with_stopped else SQL("NOT %s", stopped),
+            rhythms=SQL(RHYTHM_CTES),
+        )
+
+    @api.model
+    def _rhythm_query(self, companies, report_company, at, tz):
+        """The columns partner_id, rhythm and days_since of
+        `_retention_query` (same rule, same customers, same orders), without
+        what the rest of its columns cost: for the value score."""
+        scope = self.with_context(tz=tz)._report_scope(
+            at, at, company=report_company, companies=companies
+        )
+        return SQL(
+            RHYTHM_QUERY,
+            orders=self._orders_from(scope, end=scope.end),
+            day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
+            at=at,
+            default_gap=self._retention_settings()["default_gap"],
+            stopped=self._communication_stopped("cp"),
+            rhythms=SQL(RHYTHM_CTES),
         )
 
     @api.model
