@@ -31,28 +31,30 @@ RETENTION_DEFAULTS = {
 }
 
 # A customer's rhythm (see `_retention_query`), from `retention_orders`
-# (partner_id, day): the median gap between consecutive days of orders.
+# (partner_id, day): the median gap between consecutive days of orders
+# (NULL for one day of orders), with the last day of orders.
 RHYTHM_CTES = """
 gaps AS (
-    SELECT partner_id, day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day)
-           AS gap
+    SELECT partner_id, day,
+           day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day) AS gap
       FROM (SELECT DISTINCT partner_id, day FROM retention_orders) visits
 ), rhythms AS (
-    SELECT partner_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
-      FROM gaps WHERE gap IS NOT NULL GROUP BY partner_id
+    SELECT partner_id, MAX(day) AS last_day,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)
+               FILTER (WHERE gap IS NOT NULL) AS median_gap
+      FROM gaps GROUP BY partner_id
 )"""
 # Only what the value score needs of the retention rule: the rhythm and the
-# days since the last purchase of the customers it does not leave out.
+# days since the last purchase of the customers it does not leave out, in
+# one pass over the orders.
 RHYTHM_QUERY = """
 WITH retention_orders AS (
     SELECT p.commercial_partner_id AS partner_id, %(day)s AS day
       %(orders)s
 ), %(rhythms)s
-SELECT c.partner_id, g.rhythm, %(at)s - c.last_purchase AS days_since
-  FROM (SELECT partner_id, MAX(day) AS last_purchase
-          FROM retention_orders GROUP BY partner_id) c
-  JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND NOT %(stopped)s
-  LEFT JOIN rhythms r ON r.partner_id = c.partner_id
+SELECT r.partner_id, g.rhythm, %(at)s - r.last_day AS days_since
+  FROM rhythms r
+  JOIN res_partner cp ON cp.id = r.partner_id AND cp.active AND NOT %(stopped)s
  CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
 """
 RETENTION_QUERY = """
