@@ -80,11 +80,20 @@ class CustomerRatingRules(models.AbstractModel):
         apply its access rules, so it cannot give a subquery for a year of
         messages; an internal user may read a message on a document when he
         may read the document, so the messages are joined to the partners
-        and sale orders that `_search` lets the user read instead."""
+        and sale orders that `_search` lets the user read instead. Those
+        sets are asked only for the documents the period's interactions are
+        on (`_interaction_messages`), not built whole and joined."""
         unarchived = self.with_context(active_test=False)
-        contacts = unarchived._readable("res.partner", [])
+        contacts = unarchived._readable(
+            "res.partner",
+            [("id", "in", self._interaction_messages(scope, "res.partner"))],
+        )
         orders = unarchived._readable(
-            "sale.order", [("company_id", "in", scope.companies.ids)]
+            "sale.order",
+            [
+                ("id", "in", self._interaction_messages(scope, "sale.order")),
+                ("company_id", "in", scope.companies.ids),
+            ],
         )
         return SQL(
             """
@@ -99,19 +108,37 @@ class CustomerRatingRules(models.AbstractModel):
                       FROM sale_order
                      WHERE id IN (%(orders)s) AND %(order_filter)s) d
                 ON d.model = m.model AND d.res_id = m.res_id
-             WHERE m.date >= %(start)s AND m.date < %(end)s
-               AND (m.message_type = 'comment'
-                    OR m.mail_activity_type_id IS NOT NULL)
-               AND EXISTS (SELECT 1 FROM res_users u
-                            WHERE u.partner_id = m.author_id AND NOT u.share)
+             WHERE %(interaction)s
              GROUP BY d.partner_id
             """,
             contacts=contacts,
             contact_filter=self._cost_partner_filter(SQL("id"), partners),
             orders=orders,
             order_filter=self._cost_partner_filter(SQL("partner_id"), partners),
+            interaction=self._interaction_message(scope),
+        )
+
+    @api.model
+    def _interaction_message(self, scope):
+        """SQL: the message `m` is an interaction of the period of `scope`
+        (see `_messages_query`)."""
+        return SQL(
+            """m.date >= %(start)s AND m.date < %(end)s
+               AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL)
+               AND EXISTS (SELECT 1 FROM res_users u
+                            WHERE u.partner_id = m.author_id AND NOT u.share)""",
             start=scope.start,
             end=scope.end,
+        )
+
+    @api.model
+    def _interaction_messages(self, scope, model):
+        """SQL subquery: the ids of the records of `model` that have an
+        interaction of the period of `scope`."""
+        return SQL(
+            "(SELECT m.res_id FROM mail_message m WHERE m.model = %s AND %s)",
+            model,
+            self._interaction_message(scope),
         )
 
     @api.model

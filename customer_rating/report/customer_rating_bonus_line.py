@@ -12,6 +12,9 @@ class CustomerRatingBonusLine(models.TransientModel):
 
     _name = "customer.rating.bonus.line"
     _description = "Customer Rating bonus points"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "balance desc, id"
     _rec_name = "partner_id"

@@ -9,6 +9,9 @@ class CustomerRatingBranchLine(models.TransientModel):
 
     _name = "customer.rating.branch.line"
     _description = "Customer Rating branch line"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "net_revenue desc, id"
     _rec_name = "partner_id"

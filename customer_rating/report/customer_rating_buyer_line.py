@@ -9,6 +9,9 @@ class CustomerRatingBuyerLine(models.TransientModel):
 
     _name = "customer.rating.buyer.line"
     _description = "Customer Rating product buyer"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "amount desc, id"
     _rec_name = "partner_id"

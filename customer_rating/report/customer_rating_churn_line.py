@@ -11,6 +11,9 @@ class CustomerRatingChurnLine(models.TransientModel):
 
     _name = "customer.rating.churn.line"
     _description = "Customer Rating churn reason"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "date_closed desc, id"
     _rec_name = "partner_id"

@@ -9,6 +9,9 @@ class CustomerRatingDiscountLine(models.TransientModel):
 
     _name = "customer.rating.discount.line"
     _description = "Customer Rating discount"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "discount_amount desc, id"
     _rec_name = "partner_id"
@@ -48,6 +51,11 @@ class CustomerRatingDiscountLine(models.TransientModel):
 
     @api.model
     def _query(self, scope):
+        """Only the lines that may carry a discount are read (a reward, a
+        discount percentage or a percentage rule of their price list); they
+        are summed per customer, product and price list, each kind apart,
+        then split into one row per kind: the split works on those sums, not
+        on every order line."""
         rules = self.env["customer.rating.rules"]
         discounts = rules._line_discounts()
         values = {
@@ -56,24 +64,34 @@ class CustomerRatingDiscountLine(models.TransientModel):
             "product_id": SQL("d.product_id"),
             "pricelist_id": SQL("d.pricelist_id"),
             "kind": SQL("k.kind"),
-            "discount_amount": SQL("SUM(k.amount)"),
-            "line_count": SQL("COUNT(*)"),
+            "discount_amount": SQL("k.amount"),
+            "line_count": SQL("k.line_count"),
         }
+        sums = SQL(", ").join(
+            SQL(
+                "SUM(%(amount)s) FILTER (WHERE %(amount)s > 0) AS %(sum)s,"
+                " COUNT(*) FILTER (WHERE %(amount)s > 0) AS %(count)s",
+                amount=rules._to_report_currency(discounts[kind]),
+                sum=SQL.identifier(kind),
+                count=SQL.identifier(f"{kind}_count"),
+            )
+            for kind in ("loyalty", "pricelist", "manual")
+        )
         from_clause = SQL(
             """
               FROM (SELECT p.commercial_partner_id AS partner_id, l.product_id,
-                           o.pricelist_id, %(loyalty)s AS loyalty,
-                           %(pricelist)s AS pricelist, %(manual)s AS manual
-                      %(lines)s) d
-             CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty),
-                                        ('pricelist', d.pricelist),
-                                        ('manual', d.manual)) k(kind, amount)
-             WHERE k.amount > 0
-             GROUP BY d.partner_id, d.product_id, d.pricelist_id, k.kind
+                           o.pricelist_id, %(sums)s
+                      %(lines)s
+                       AND (l.reward_id IS NOT NULL OR l.discount > 0
+                            OR rule.percent IS NOT NULL)
+                     GROUP BY p.commercial_partner_id, l.product_id, o.pricelist_id) d
+             CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty, d.loyalty_count),
+                                        ('pricelist', d.pricelist, d.pricelist_count),
+                                        ('manual', d.manual, d.manual_count))
+                   k(kind, amount, line_count)
+             WHERE k.line_count > 0
             """,
-            loyalty=rules._to_report_currency(discounts["loyalty"]),
-            pricelist=rules._to_report_currency(discounts["pricelist"]),
-            manual=rules._to_report_currency(discounts["manual"]),
+            sums=sums,
             lines=rules._order_lines_from(
                 scope, scope.start, scope.end, joins=rules._percentage_rule_join()
             ),

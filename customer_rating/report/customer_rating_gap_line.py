@@ -13,6 +13,9 @@ class CustomerRatingGapLine(models.TransientModel):
 
     _name = "customer.rating.gap.line"
     _description = "Customer Rating cross-sell gap"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "segment_share desc, partner_id, id"
     _rec_name = "partner_id"

@@ -17,6 +17,9 @@ class CustomerRatingLine(models.TransientModel):
 
     _name = "customer.rating.line"
     _description = "Customer Rating line"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "rank, id"
     _rec_name = "partner_id"

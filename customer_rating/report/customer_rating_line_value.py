@@ -196,7 +196,7 @@ class CustomerRatingLine(models.TransientModel):
               FROM measured c
             """,
             base=super()._customers_query(scope),
-            retention=rules._retention_query(
+            retention=rules._rhythm_query(
                 scope.companies, scope.company, scope.date_to, scope.tz
             ),
             **parts,

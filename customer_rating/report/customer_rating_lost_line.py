@@ -10,6 +10,9 @@ class CustomerRatingLostLine(models.TransientModel):
 
     _name = "customer.rating.lost.line"
     _description = "Customer Rating lost customer"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "spent_12m desc, partner_id, id"
     _rec_name = "partner_id"

@@ -11,6 +11,9 @@ class CustomerRatingMarketingLine(models.TransientModel):
 
     _name = "customer.rating.marketing.line"
     _description = "Customer Rating marketing"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "revenue desc, id"
     _rec_name = "source_id"
@@ -92,9 +95,9 @@ class CustomerRatingMarketingLine(models.TransientModel):
         }
 
     @api.model
-    def _xlsx_blank(self, values, field):
+    def _xlsx_blank_bases(self):
         """No cost per customer without spend."""
-        return field.name == "cost_per_customer" and not values["spend"]
+        return {"cost_per_customer": "spend"}
 
     @api.model
     def _query(self, scope):

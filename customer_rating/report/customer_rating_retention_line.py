@@ -14,6 +14,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
 
     _name = "customer.rating.retention.line"
     _description = "Customer Rating retention per salesperson"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "retention_rate desc, user_id, id"
     _rec_name = "user_id"
@@ -59,9 +62,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
         return "list,graph"
 
     @api.model
-    def _xlsx_blank(self, values, field):
+    def _xlsx_blank_bases(self):
         """No retention % without customers active at the start."""
-        return field.name == "retention_rate" and not values["active_start"]
+        return {"retention_rate": "active_start"}
 
     @api.model
     def _report_empty_reason(self, wizard):

@@ -16,6 +16,9 @@ class CustomerRatingStaffLine(models.TransientModel):
 
     _name = "customer.rating.staff.line"
     _description = "Customer Rating staff performance"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.retention.mixin"
     _order = "revenue desc, user_id, id"
     _rec_name = "user_id"
@@ -95,14 +98,13 @@ class CustomerRatingStaffLine(models.TransientModel):
         ]
 
     @api.model
-    def _xlsx_blank(self, values, field):
+    def _xlsx_blank_bases(self):
         """No rate without a base, no average without orders."""
-        bases = {
+        return {
             "repeat_rate": "repeat_base",
             "retention_rate": "active_start",
             "average_ticket": "order_count",
         }
-        return field.name in bases and not values[bases[field.name]]
 
     @api.model
     def _report_view_mode(self, wizard):

@@ -16,6 +16,9 @@ class CustomerRatingVisitLine(models.TransientModel):
 
     _name = "customer.rating.visit.line"
     _description = "Customer Rating visit pattern"
+    # The table is made by the report mixin's `init`, without foreign keys.
+    _auto = False
+    _log_access = True
     _inherit = "customer.rating.report.mixin"
     _order = "branch_id, weekday, hour, id"
     _rec_name = "branch_id"

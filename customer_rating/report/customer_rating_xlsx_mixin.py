@@ -78,16 +78,25 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 and field.aggregator == "sum"
             ]
             totals = dict.fromkeys((field.name for field in summed), 0.0)
+            bases = self._xlsx_blank_bases()
             cells = [
-                (col, field, field.name, self._xlsx_writer(field, formats))
+                (col, field.name, *self._xlsx_writer(sheet, field, formats))
                 for col, field in enumerate(columns)
+                if field.name not in bases
             ]
-            blank = self._xlsx_blank
+            cells_with_base = [
+                (col, field.name, *self._xlsx_writer(sheet, field, formats), bases[field.name])
+                for col, field in enumerate(columns)
+                if field.name in bases
+            ]
             row = 3
+            # The hot loop: one call per cell, chosen once per column.
             for values in self._xlsx_rows(columns):
-                for col, field, name, write in cells:
-                    if not blank(values, field):
-                        write(sheet, row, col, values[name])
+                for col, name, write, cell_format in cells:
+                    write(row, col, values[name], cell_format)
+                for col, name, write, cell_format, base in cells_with_base:
+                    if values[base]:
+                        write(row, col, values[name], cell_format)
                 for name in totals:
                     totals[name] += values[name] or 0.0
                 row += 1
@@ -104,10 +113,12 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
 
     def _xlsx_rows(self, columns):
         """The values of `columns` of these lines, in their order, one dict
-        per line (a many2one as its display name), read XLSX_CHUNK lines at
-        a time: the stored columns in SQL (the lines were searched with the
-        user's rules, their fields' access is checked here), as the ORM
-        would give them, the others through the ORM."""
+        per line (a many2one as its display name, a datetime in the user's
+        time zone), read XLSX_CHUNK lines at a time: the stored columns in
+        SQL, as the ORM would give them (`_xlsx_column`), the others through
+        the ORM. The lines were searched with the user's rules; their
+        fields' access is checked here, and the rules again on each chunk
+        (`_xlsx_check_rules`)."""
         self.browse().check_access("read")
         self.check_field_access_rights("read", [field.name for field in columns])
         stored = [field for field in columns if field.store and field.column_type]
@@ -124,6 +135,10 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 if others
                 else {}
             )
+            for values in computed.values():
+                for name in others:
+                    if self._fields[name].type == "datetime" and values[name]:
+                        values[name] = self._xlsx_local(values[name])
             for values in rows:
                 for field in relations:
                     values[field.name] = names.get(
@@ -186,8 +201,9 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
     @api.model
     def _xlsx_column(self, field):
         """SQL: the stored column of `field` as the ORM gives its value:
-        numbers without NULLs, floats rounded to their digits. Converted by
-        PostgreSQL, not cell by cell in Python."""
+        numbers without NULLs, floats rounded to their digits; datetimes in
+        the user's time zone. Converted by PostgreSQL, not cell by cell in
+        Python."""
         column = SQL.identifier(field.name)
         if field.type == "float" and field.get_digits(self.env):
             return SQL(
@@ -200,7 +216,24 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
             return SQL("COALESCE(%s, 0)::float8 AS %s", column, column)
         if field.type == "integer":
             return SQL("COALESCE(%s, 0) AS %s", column, column)
+        if field.type == "datetime":
+            return SQL(
+                "(%s AT TIME ZONE 'UTC') AT TIME ZONE %s AS %s",
+                column,
+                self._xlsx_tz().zone,
+                column,
+            )
         return column
+
+    @api.model
+    def _xlsx_tz(self):
+        """The time zone the export shows datetimes in: the user's."""
+        return pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+
+    @api.model
+    def _xlsx_local(self, value):
+        """A datetime of the ORM (naive, UTC) in the user's time zone."""
+        return pytz.utc.localize(value).astimezone(self._xlsx_tz()).replace(tzinfo=None)
 
     def _xlsx_matrix(self, title, row_field, column_field, value_field, distinct_label):
         """A cross table of these lines, as the pivot view shows it: rows by
@@ -258,51 +291,43 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         return output.getvalue()
 
     @api.model
-    def _xlsx_blank(self, values, field):
-        """Whether the figure `field` of a line (`values`: the dict of its
-        columns) has no meaning (a rate without a base): its cell stays
-        empty."""
-        return False
+    def _xlsx_blank_bases(self):
+        """{figure: its base}: fields whose cell stays empty when the base
+        field of the line is 0 (a rate without a base has no meaning)."""
+        return {}
 
     @api.model
-    def _xlsx_writer(self, field, formats):
-        """How a value of `field` is written: a function (sheet, row,
-        column, value), chosen once per column."""
+    def _xlsx_writer(self, sheet, field, formats):
+        """How a value of `field` is written on `sheet`: a function (row,
+        column, value, format) and the format, chosen once per column. Numbers
+        go straight to xlsxwriter (the SQL gives them without NULLs, see
+        `_xlsx_column`)."""
+        if field.type in ("monetary", "float", "integer"):
+            return sheet.write_number, formats[field.type]
         if field.type == "many2one":
-            return lambda sheet, row, col, value: sheet.write_string(row, col, value)
+            return sheet.write_string, None
         if field.type == "selection":
             labels = dict(field._description_selection(self.env))
-            return lambda sheet, row, col, value: sheet.write_string(
-                row, col, labels.get(value, "")
-            )
-        if field.type == "datetime":
-            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
 
-            def write_datetime(sheet, row, col, value):
+            def write_selection(row, col, value, cell_format):
+                sheet.write_string(row, col, labels.get(value, ""))
+
+            return write_selection, None
+        if field.type in ("date", "datetime"):
+
+            def write_date(row, col, value, cell_format):
                 if value:
-                    local = pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
-                    sheet.write_datetime(row, col, local, formats["datetime"])
+                    sheet.write_datetime(row, col, value, cell_format)
 
-            return write_datetime
+            return write_date, formats[field.type]
         if field.type == "boolean":
-            return lambda sheet, row, col, value: sheet.write_boolean(
-                row, col, bool(value)
-            )
-        if field.type == "date":
 
-            def write_date(sheet, row, col, value):
-                if value:
-                    sheet.write_datetime(row, col, value, formats["date"])
+            def write_boolean(row, col, value, cell_format):
+                sheet.write_boolean(row, col, bool(value))
 
-            return write_date
-        if field.type in formats:
-            number_format = formats[field.type]
+            return write_boolean, None
 
-            def write_number(sheet, row, col, value):
-                if value is not False and value is not None:
-                    sheet.write_number(row, col, value, number_format)
+        def write_text(row, col, value, cell_format):
+            sheet.write_string(row, col, str(value or ""))
 
-            return write_number
-        return lambda sheet, row, col, value: sheet.write_string(
-            row, col, str(value or "")
-        )
+        return write_text, None

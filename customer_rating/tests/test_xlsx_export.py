@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+from datetime import datetime
 
 import openpyxl
 
@@ -70,3 +71,28 @@ class TestLargeExcelExport(TransactionCase):
                 self.assertAlmostEqual(row[5], values[5], places=6)
         self.assertEqual(rows[-1][0], "Total")
         self.assertEqual([cell.value for cell in sheet[3]][0], "Customer")
+
+    def test_datetimes_in_the_users_time_zone(self):
+        """Datetimes are written in the user's time zone (converted by
+        PostgreSQL for the stored columns), summer and winter time apart."""
+        wizard = self.env["customer.rating.wizard"].create({"report": "buyers"})
+        stamps = [datetime(2026, 1, 10, 22, 30), datetime(2026, 7, 10, 22, 30)]
+        lines = self.env["customer.rating.buyer.line"].create(
+            [
+                {
+                    "wizard_id": wizard.id,
+                    "company_id": self.env.company.id,
+                    "partner_id": self.partners[n].id,
+                    "last_purchase": stamp,
+                }
+                for n, stamp in enumerate(stamps)
+            ]
+        )
+        self.env.user.tz = "Europe/Bucharest"
+        content = lines.with_context(tz=None)._xlsx_content("Buyers")
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        written = [row[-1] for row in sheet.iter_rows(min_row=4, max_row=5, values_only=True)]
+        # Bucharest: UTC+2 in winter, UTC+3 in summer
+        self.assertEqual(
+            written, [datetime(2026, 1, 11, 0, 30), datetime(2026, 7, 11, 1, 30)]
+        )

@@ -171,6 +171,13 @@ class CustomerRatingWizard(models.TransientModel):
         self._check_top_value(vals.get("top"))
         return super().write(vals)
 
+    def unlink(self):
+        """Delete the wizards' lines too: the lines' tables have no foreign
+        key to cascade the deletion (see the report mixin's `init`)."""
+        for model in set(REPORT_MODELS.values()):
+            self.env[model].search([("wizard_id", "in", self.ids)]).unlink()
+        return super().unlink()
+
     @api.model
     def _check_top_value(self, top):
         """Top N is 0 (all customers) or a number of customers up to
