@@ -66,9 +66,10 @@ class CustomerRatingReportMixin(models.AbstractModel):
     _report_sources = ()
 
     def init(self):
-        super().init()
+        res = super().init()
         if not self._abstract:
             self._init_lines_table()
+        return res
 
     @api.model
     def _init_lines_table(self):
@@ -90,11 +91,16 @@ class CustomerRatingReportMixin(models.AbstractModel):
                 cr,
                 self._table,
                 self._description,
-                [(name, field.column_type[1], field.string) for name, field in columns.items()],
+                [
+                    (name, field.column_type[1], field.string)
+                    for name, field in columns.items()
+                ],
             )
         for name, field in columns.items():
             if field.index:
-                sql.create_index(cr, sql.make_index_name(self._table, name), self._table, [name])
+                sql.create_index(
+                    cr, sql.make_index_name(self._table, name), self._table, [name]
+                )
 
     @api.model
     def _lines_table_columns(self):
@@ -111,11 +117,15 @@ class CustomerRatingReportMixin(models.AbstractModel):
         """Whether the table has exactly the columns of `columns` (name:
         field) and no foreign key."""
         cr = self.env.cr
-        types = {name: column["udt_name"] for name, column in sql.table_columns(cr, self._table).items()}
+        types = {
+            name: column["udt_name"]
+            for name, column in sql.table_columns(cr, self._table).items()
+        }
         expected = {name: field.column_type[0] for name, field in columns.items()}
         cr.execute(
             SQL(
-                "SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+                "SELECT 1 FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = 'f'",
                 self._table,
             )
         )
