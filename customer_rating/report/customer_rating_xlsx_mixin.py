@@ -85,7 +85,12 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 if field.name not in bases
             ]
             cells_with_base = [
-                (col, field.name, *self._xlsx_writer(sheet, field, formats), bases[field.name])
+                (
+                    col,
+                    field.name,
+                    *self._xlsx_writer(sheet, field, formats),
+                    bases[field.name],
+                )
                 for col, field in enumerate(columns)
                 if field.name in bases
             ]

@@ -472,6 +472,26 @@ class RetentionCommon(TransactionCase):
             "lost_date": days[-1] + timedelta(days=math.floor(lost * rhythm) + 1),
         }
 
+    def _run_period(self, date_from, report="rating", user=None, **values):
+        """A wizard of `user` (default: the test's) over the test teams from
+        `date_from` to TODAY, its report computed."""
+        wizard = (
+            self.env["customer.rating.wizard"]
+            .with_user(user or self.env.user)
+            .create(
+                {
+                    "report": report,
+                    "period": "custom",
+                    "date_from": date_from,
+                    "date_to": TODAY,
+                    "team_ids": [Command.set(self.teams.ids)],
+                    **values,
+                }
+            )
+        )
+        wizard.action_open()
+        return wizard
+
     def _retention_rows(self, at=TODAY, companies=None):
         """Rows of the retention query for the test customers."""
         query = self.env["customer.rating.rules"]._retention_query(

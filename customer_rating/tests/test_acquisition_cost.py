@@ -4,7 +4,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -47,18 +46,7 @@ class TestAcquisitionCost(RetentionCommon):
         )
 
     def _run(self, **values):
-        wizard = self.env["customer.rating.wizard"].create(
-            {
-                "report": "marketing",
-                "period": "custom",
-                "date_from": DATE_FROM,
-                "date_to": TODAY,
-                "team_ids": [Command.set(self.teams.ids)],
-                **values,
-            }
-        )
-        wizard.action_open()
-        return wizard
+        return self._run_period(DATE_FROM, "marketing", **values)
 
     def _expected(self):
         """Per (source, cohort month): new customers, spend, profit to date

@@ -202,20 +202,7 @@ class TestCostToServe(RetentionCommon):
         )
 
     def _run(self, user=None):
-        wizard = (
-            self.env["customer.rating.wizard"]
-            .with_user(user or self.env.user)
-            .create(
-                {
-                    "period": "custom",
-                    "date_from": DATE_FROM,
-                    "date_to": TODAY,
-                    "team_ids": [Command.set(self.teams.ids)],
-                }
-            )
-        )
-        wizard.action_open()
-        return wizard
+        return self._run_period(DATE_FROM, user=user)
 
     def _assert_rating(self, user, interactions, hours):
         """The rating's figures as `user`: the README's numbers, the ORM's."""

@@ -67,7 +67,8 @@ class TestReportStorage(CustomerRatingCommon):
         self.assertEqual(self._table_oid(model), kept)
         self.env.cr.execute(
             SQL(
-                "ALTER TABLE %s ADD FOREIGN KEY (partner_id) REFERENCES res_partner(id)",
+                "ALTER TABLE %s ADD FOREIGN KEY (partner_id)"
+                " REFERENCES res_partner(id)",
                 SQL.identifier(model._table),
             )
         )

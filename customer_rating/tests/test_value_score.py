@@ -3,7 +3,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -40,20 +39,7 @@ class TestValueScore(RetentionCommon):
         post_refund(cleo_order, 1, date(2026, 6, 2))
 
     def _run(self, user=None):
-        wizard = (
-            self.env["customer.rating.wizard"]
-            .with_user(user or self.env.user)
-            .create(
-                {
-                    "period": "custom",
-                    "date_from": DATE_FROM,
-                    "date_to": TODAY,
-                    "team_ids": [Command.set(self.teams.ids)],
-                }
-            )
-        )
-        wizard.action_open()
-        return wizard._report_lines()
+        return self._run_period(DATE_FROM, user=user)._report_lines()
 
     def _expected_scores(self, weights=None, returns_weight=RETURNS_WEIGHT):
         """The score of the README, computed from the orders and credit notes."""

@@ -91,7 +91,8 @@ class TestLargeExcelExport(TransactionCase):
         self.env.user.tz = "Europe/Bucharest"
         content = lines.with_context(tz=None)._xlsx_content("Buyers")
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-        written = [row[-1] for row in sheet.iter_rows(min_row=4, max_row=5, values_only=True)]
+        rows = sheet.iter_rows(min_row=4, max_row=5, values_only=True)
+        written = [row[-1] for row in rows]
         # Bucharest: UTC+2 in winter, UTC+3 in summer
         self.assertEqual(
             written, [datetime(2026, 1, 11, 0, 30), datetime(2026, 7, 11, 1, 30)]
