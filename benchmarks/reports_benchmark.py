@@ -27,9 +27,10 @@ run with the same settings (`jit` off, `work_mem` 64 MB, as the report's
 `_tune` sets them). `--json FILE` also writes all figures, with the
 database's customers and orders, for benchmarks/scale_chart.py.
 
---explain prints EXPLAIN (ANALYZE, BUFFERS) of each report's INSERT ...
-SELECT instead (the SELECT's share, the INSERT's and the foreign keys'
-checks apart, the temporary files written), and flags nested loops over
+--explain prints EXPLAIN (ANALYZE, BUFFERS) of each report's query as the
+button runs it instead: its SELECT into a temporary table (the plan shown,
+with the temporary files written), then the INSERT of its rows (the
+foreign keys' checks apart), and flags nested loops over
 CTE or subquery results whose row estimates are off by more than 10x (the
 plans that hang).
 
@@ -47,6 +48,7 @@ import odoo
 from odoo.tools import SQL
 
 DAY = timedelta(days=1)
+EXPLAIN_TABLE = "customer_rating_benchmark_rows"
 REPORTS = [
     "rating",
     "branches",
@@ -513,8 +515,17 @@ def benchmark(env, reports, repeat):
     for report in reports:
         run = measure(cr, lambda r=report: run_report(env, r), repeat)
         floor = measure(cr, lambda r=report: floors.run(r), repeat)
-        rows.append((report, run["result"], run["seconds"], floor["seconds"],
-                     floor["result"], run, floor))
+        rows.append(
+            (
+                report,
+                run["result"],
+                run["seconds"],
+                floor["seconds"],
+                floor["result"],
+                run,
+                floor,
+            )
+        )
         print(
             f"  {report:<10} {run['result']:>8,} lines {run['seconds']:8.2f} s"
             f" spill {run['temp_bytes'] / 2**20:7.1f} MB"
@@ -525,6 +536,7 @@ def benchmark(env, reports, repeat):
         )
     extra = {}
     if "rating" in reports:
+
         def sale_report():
             tune(cr)
             return floors.sale_report()
@@ -619,7 +631,7 @@ def write_json(path, database, counts, repeat, loads, result):
 
 
 def report_query(env, report):
-    """The INSERT ... SELECT of `report` as the button runs it, after the
+    """The `ReportInsert` of `report` as the button runs it, after the
     same flushes and settings."""
     wizard = new_wizard(env, report)._with_branches()
     model = wizard._report_model()
@@ -628,7 +640,20 @@ def report_query(env, report):
         env[name].flush_model()
     env.cr.execute("SET LOCAL jit = off")
     env.cr.execute("SET LOCAL work_mem = '64MB'")
-    return model._query(wizard._scope()).insert_select()
+    return model._query(wizard._scope())
+
+
+def explained(cr, query):
+    """EXPLAIN (ANALYZE, BUFFERS) of `query`, run: its JSON result."""
+    cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) %s", query))
+    return cr.fetchone()[0][0]
+
+
+def workers(node):
+    """The most parallel workers a node of `node`'s subtree launched."""
+    return max(
+        [node.get("Workers Launched", 0)] + [workers(n) for n in node.get("Plans", [])]
+    )
 
 
 def kinds(node):
@@ -698,19 +723,19 @@ def walk(node, depth, flags):
 def explain(env, reports):
     for report in reports:
         query = report_query(env, report)
-        env.cr.execute(
-            SQL("EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON) %s", query)
-        )
-        result = env.cr.fetchone()[0][0]
+        # as the button runs it: the SELECT into a temporary table (in
+        # parallel when PostgreSQL chooses to), then the INSERT of its rows
+        result = explained(env.cr, query.select_into(EXPLAIN_TABLE))
+        insert = explained(env.cr, query.insert_from(EXPLAIN_TABLE))
+        env.cr.execute(SQL("DROP TABLE %s", SQL.identifier(EXPLAIN_TABLE)))
         plan = result["Plan"]
-        total = result["Execution Time"] / 1000
-        select = plan["Plans"][0]["Actual Total Time"] / 1000
-        triggers = sum(t["Time"] for t in result.get("Triggers", [])) / 1000
+        select = result["Execution Time"] / 1000
+        triggers = sum(t["Time"] for t in insert.get("Triggers", [])) / 1000
         written = plan.get("Temp Written Blocks", 0) * 8 / 1024
         print(
-            f"\n== {report}: {total:.2f} s: SELECT {select:.2f} s,"
-            f" INSERT {total - select - triggers:.2f} s, foreign keys {triggers:.2f} s,"
-            f" temporary files {written:.1f} MB"
+            f"\n== {report}: SELECT {select:.2f} s ({workers(plan)}"
+            f" parallel workers), INSERT {insert['Execution Time'] / 1000:.2f} s"
+            f" (foreign keys {triggers:.2f} s), temporary files {written:.1f} MB"
         )
         flags = []
         walk(plan, 0, flags)
