@@ -4,7 +4,7 @@
     "name": "Customer Rating and Retention",
     "summary": "Best customers by revenue and profit, Pareto classes, "
     "customer card, retention call-backs, bonus points and tiers",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Customer Rating",
     "author": "customer_rating contributors",
     "license": "LGPL-3",
