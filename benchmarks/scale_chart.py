@@ -72,7 +72,7 @@ def series(runs):
 
 
 def thousands(value, _position):
-    return f"{value / 1000:g}k" if value >= 1000 else f"{value:g}"
+    return f"{value / 1000:.0f}k" if value >= 1000 else f"{value:g}"
 
 
 def seconds(value, _position):
@@ -94,7 +94,7 @@ def draw_report(axes, name, points):
         label="linear",
     )
     for c, r, f in zip(customers, report, floor, strict=True):
-        if f:
+        if f >= 0.01:  # not the demo data's reports, whose floor is nothing
             axes.annotate(
                 f"{r / f:.1f}x",
                 (c, r),
@@ -130,7 +130,7 @@ def draw_spill(axes, data, customers):
     axes.tick_params(labelsize=7)
     axes.grid(True, which="major", alpha=0.3)
     if axes.get_lines():
-        axes.legend(fontsize=6, loc="upper left")
+        axes.legend(fontsize=6, loc="lower left", ncol=2, framealpha=0.6)
 
 
 def caption(runs):
