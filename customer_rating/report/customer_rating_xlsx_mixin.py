@@ -82,24 +82,16 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
             cells = [
                 (col, field.name, *self._xlsx_writer(sheet, field, formats))
                 for col, field in enumerate(columns)
-                if field.name not in bases
             ]
-            cells_with_base = [
-                (
-                    col,
-                    field.name,
-                    *self._xlsx_writer(sheet, field, formats),
-                    bases[field.name],
-                )
-                for col, field in enumerate(columns)
-                if field.name in bases
-            ]
+            # Cells always written, and those written when their base is not 0.
+            plain = [cell for cell in cells if cell[1] not in bases]
+            based = [(*cell, bases[cell[1]]) for cell in cells if cell[1] in bases]
             row = 3
             # The hot loop: one call per cell, chosen once per column.
             for values in self._xlsx_rows(columns):
-                for col, name, write, cell_format in cells:
+                for col, name, write, cell_format in plain:
                     write(row, col, values[name], cell_format)
-                for col, name, write, cell_format, base in cells_with_base:
+                for col, name, write, cell_format, base in based:
                     if values[base]:
                         write(row, col, values[name], cell_format)
                 for name in totals:
@@ -128,6 +120,10 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         self.check_field_access_rights("read", [field.name for field in columns])
         stored = [field for field in columns if field.store and field.column_type]
         others = [field.name for field in columns if field not in stored]
+        # datetimes the ORM gives in UTC, shown in the user's time zone
+        local_others = [
+            name for name in others if self._fields[name].type == "datetime"
+        ]
         relations = [field for field in stored if field.type == "many2one"]
         names = {}
         for ids in split_every(XLSX_CHUNK, self.ids):
@@ -141,9 +137,8 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
                 else {}
             )
             for values in computed.values():
-                for name in others:
-                    if self._fields[name].type == "datetime" and values[name]:
-                        values[name] = self._xlsx_local(values[name])
+                for name in local_others:
+                    values[name] = values[name] and self._xlsx_local(values[name])
             for values in rows:
                 for field in relations:
                     values[field.name] = names.get(

@@ -2,7 +2,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TODAY, CustomerRatingCommon
 
@@ -72,4 +72,37 @@ class TestDiscounts(CustomerRatingCommon):
         )
         self.assertAlmostEqual(
             discounts[self.dora, "manual"], 3 * 100.0 * 0.05, places=2
+        )
+
+    def test_salesperson_sees_only_discounts_of_own_orders(self):
+        """A salesperson with "Own Documents Only" gets the discounts of the
+        orders Sales lets them read, and no others."""
+        salesman = new_test_user(
+            self.env,
+            "cr_discount_salesman",
+            groups="sales_team.group_sale_salesman",
+            company_ids=[Command.set((self.main | self.branch).ids)],
+        )
+        self.order_manual.user_id = salesman
+        readable = self.env["sale.order"].with_user(salesman).search([])
+        discounted = self.order_wholesale | self.order_manual | self.order_reward
+        self.assertEqual(readable & discounted, self.order_manual)
+        wizard = (
+            self.env["customer.rating.wizard"]
+            .with_user(salesman)
+            .with_context(allowed_company_ids=(self.main | self.branch).ids)
+            .create(
+                {
+                    "report": "discounts",
+                    "period": "custom",
+                    "date_from": "2026-03-16",
+                    "date_to": "2026-06-15",
+                }
+            )
+        )
+        wizard.action_open()
+        lines = wizard._report_lines()
+        self.assertEqual(
+            {(line.partner_id, line.kind): line.discount_amount for line in lines},
+            {(self.carla, "manual"): 2 * 100.0 * 0.05},
         )
