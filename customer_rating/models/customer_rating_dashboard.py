@@ -65,40 +65,44 @@ class CustomerRatingDashboard(models.AbstractModel):
     @api.model
     def _dashboard_retention(self, today):
         """The customers active, due soon, at risk and lost today and on the
-        same day last month (`_retention_query`)."""
+        same day last month (`_retention_days_query`, both days at once)."""
         rules = self.env["customer.rating.rules"]
         rules._flush_sources()
-        days = rules._due_soon_days()
-        counts = {}
-        for key, day in (("now", today), ("before", today - relativedelta(months=1))):
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT COUNT(*) FILTER (WHERE r.status = 'active'),
-                           COUNT(*) FILTER (WHERE %(due_soon)s),
-                           COUNT(*) FILTER (WHERE r.status = 'at_risk'),
-                           COUNT(*) FILTER (WHERE r.status = 'lost')
-                      FROM (%(retention)s) r
-                    """,
-                    due_soon=rules._due_soon("r", day, days),
-                    retention=rules._retention_query(
-                        self.env.companies, self.env.company, day, rules._tz()
-                    ),
-                )
+        days = {"now": today, "before": today - relativedelta(months=1)}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.retention_day,
+                       COUNT(*) FILTER (WHERE r.status = 'active'),
+                       COUNT(*) FILTER (WHERE %(due_soon)s),
+                       COUNT(*) FILTER (WHERE r.status = 'at_risk'),
+                       COUNT(*) FILTER (WHERE r.status = 'lost')
+                  FROM (%(retention)s) r
+                 GROUP BY r.retention_day
+                """,
+                due_soon=rules._due_soon(
+                    "r", SQL("r.retention_day"), rules._due_soon_days()
+                ),
+                retention=rules._retention_days_query(
+                    self.env.companies,
+                    self.env.company,
+                    list(days.values()),
+                    rules._tz(),
+                ),
             )
-            counts[key] = dict(
-                zip(
-                    ("active", "due_soon", "at_risk", "lost"),
-                    self.env.cr.fetchone(),
-                    strict=False,
-                )
-            )
+        )
+        rows = {day: counts for day, *counts in self.env.cr.fetchall()}
+        statuses = ("active", "due_soon", "at_risk", "lost")
+        counts = {
+            key: dict(zip(statuses, rows.get(day, (0, 0, 0, 0)), strict=True))
+            for key, day in days.items()
+        }
         return {
             status: {
                 "count": counts["now"][status],
                 "trend": counts["now"][status] - counts["before"][status],
             }
-            for status in counts["now"]
+            for status in statuses
         }
 
     @api.model

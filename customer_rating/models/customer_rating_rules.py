@@ -30,80 +30,114 @@ RETENTION_DEFAULTS = {
     "customer_rating.default_gap": 60,
 }
 
-# A customer's rhythm (see `_retention_query`), from `retention_orders`
-# (partner_id, day): the median gap between consecutive days of orders
-# (NULL for one day of orders), with the last day of orders.
-RHYTHM_CTES = """
-gaps AS (
-    SELECT partner_id, day,
-           day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day) AS gap
-      FROM (SELECT DISTINCT partner_id, day FROM retention_orders) visits
-), rhythms AS (
-    SELECT partner_id, MAX(day) AS last_day,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)
-               FILTER (WHERE gap IS NOT NULL) AS median_gap
-      FROM gaps GROUP BY partner_id
+# The retention rule (see `_retention_query`), in one pass over the orders
+# and returns of the customers for every day it is read on. From
+# `retention_facts` (one row per order or return: partner_id, day,
+# is_order, revenue, and for orders company_id, user_id, team_id,
+# date_order, model and id):
+# - `retention_visits`: one row per customer and day, with its orders, its
+#   revenue (returns deducted) and the last order of the day (company, user
+#   and team; ties in the same second go to the last created order);
+# - `retention_gaps`: each day of orders with the gap since the customer's
+#   previous day of orders, and the revenue of the days a year or more
+#   before it (what the 12 months up to a last purchase leave out).
+# Each day the rule is read on then aggregates the rows up to that day
+# (`_retention_day_columns`): no row is repeated for several days.
+RETENTION_VISITS_CTES = """
+retention_ranked AS (
+    SELECT f.*, ROW_NUMBER() OVER (
+               PARTITION BY f.partner_id, f.day
+               ORDER BY f.is_order DESC, f.date_order DESC, f.model DESC, f.id DESC
+           ) AS recency
+      FROM retention_facts f
+), retention_visits AS (
+    SELECT partner_id, day, COUNT(*) FILTER (WHERE is_order) AS orders,
+           SUM(revenue) AS revenue,
+           MAX(ARRAY[company_id, user_id, team_id])
+               FILTER (WHERE is_order AND recency = 1) AS last_order
+      FROM retention_ranked GROUP BY partner_id, day
+), %(gaps)s"""
+RETENTION_GAPS_CTE = """
+retention_gaps AS (
+    SELECT v.*,
+           CASE WHEN v.orders > 0 THEN v.day - MAX(v.day) FILTER (WHERE v.orders > 0)
+               OVER (by_day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+           END AS gap,
+           COALESCE(SUM(v.revenue) OVER (
+               by_day RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1 year' PRECEDING
+           ), 0) AS revenue_before_year
+      FROM retention_visits v
+    WINDOW by_day AS (PARTITION BY v.partner_id ORDER BY v.day)
 )"""
-# Only what the value score needs of the retention rule: the rhythm and the
-# days since the last purchase of the customers it does not leave out, in
-# one pass over the orders.
-RHYTHM_QUERY = """
-WITH retention_orders AS (
-    SELECT p.commercial_partner_id AS partner_id, %(day)s AS day
-      %(orders)s
-), %(rhythms)s
-SELECT r.partner_id, g.rhythm, %(at)s - r.last_day AS days_since
-  FROM rhythms r
-  JOIN res_partner cp ON cp.id = r.partner_id AND cp.active AND NOT %(stopped)s
- CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
-"""
+# The columns of the rule on one day, aggregated per customer from
+# `retention_gaps` (see `_retention_day_columns`); `last_order` and
+# `last_year` are arrays led by the day, whose MAX is the last day of orders.
+RETENTION_DAY_COLUMNS = {
+    "order_count": "SUM(orders) FILTER (WHERE day <= %(at)s)",
+    "first_purchase": "MIN(day) FILTER (WHERE orders > 0 AND day <= %(at)s)",
+    "last_purchase": "MAX(day) FILTER (WHERE orders > 0 AND day <= %(at)s)",
+    "total_spent": "SUM(revenue) FILTER (WHERE day <= %(at)s)",
+    "last_order": "MAX(ARRAY[day - DATE '2000-01-01'] || last_order)"
+    " FILTER (WHERE orders > 0 AND day <= %(at)s)",
+    "last_year": "MAX(ARRAY[(day - DATE '2000-01-01')::float8, revenue_before_year])"
+    " FILTER (WHERE orders > 0 AND day <= %(at)s)",
+    "median_gap": "percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)"
+    " FILTER (WHERE gap IS NOT NULL AND day <= %(at)s)",
+}
 RETENTION_QUERY = """
 WITH retention_orders AS (
-    SELECT p.commercial_partner_id AS partner_id, o.company_id, o.user_id,
-           o.team_id, o.date_order, %(revenue)s AS revenue, %(day)s AS day
+    SELECT p.commercial_partner_id AS partner_id, %(day)s AS day, TRUE AS is_order,
+           %(revenue)s AS revenue, o.company_id, o.user_id, o.team_id,
+           o.date_order, o.model, o.id
       %(orders)s
-), retention_returns AS (
-    SELECT p.commercial_partner_id AS partner_id, ret.day,
-           %(returned)s AS returned
+), retention_facts AS (
+    SELECT * FROM retention_orders
+     UNION ALL
+    SELECT p.commercial_partner_id, ret.day, FALSE, -%(returned)s,
+           NULL, NULL, NULL, NULL, NULL, NULL
       %(returns)s
-), dated AS (
-    SELECT *, MAX(day) OVER (PARTITION BY partner_id) AS last_day
-      FROM retention_orders
-), customers AS (
-    SELECT partner_id, COUNT(*) AS order_count, MIN(day) AS first_purchase,
-           MAX(day) AS last_purchase, SUM(revenue) AS total_spent,
-           SUM(revenue) FILTER (WHERE %(twelve_months)s) AS spent_12m,
-           (array_agg(company_id ORDER BY date_order DESC))[1] AS company_id,
-           (array_agg(user_id ORDER BY date_order DESC))[1] AS last_user_id,
-           (array_agg(team_id ORDER BY date_order DESC))[1] AS last_team_id
-      FROM dated GROUP BY partner_id
-), returned AS (
-    SELECT r.partner_id, SUM(r.returned) AS total_returned,
-           SUM(r.returned) FILTER (WHERE %(twelve_months_r)s) AS returned_12m
-      FROM retention_returns r
-      JOIN customers c ON c.partner_id = r.partner_id
-     GROUP BY r.partner_id
-), %(rhythms)s
-SELECT c.partner_id, c.company_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
-       c.last_user_id, c.last_team_id AS team_id, c.order_count,
-       c.first_purchase, c.last_purchase,
-       c.total_spent - COALESCE(ret.total_returned, 0) AS total_spent,
-       COALESCE(c.spent_12m, 0) - COALESCE(ret.returned_12m, 0) AS spent_12m,
-       r.median_gap, g.rhythm, %(at)s - c.last_purchase AS days_since,
+), %(visits)s, retention_customers AS (
+    SELECT partner_id, %(day_columns)s
+      FROM retention_gaps GROUP BY partner_id
+)
+SELECT v.retention_day, c.partner_id, v.last_order[2] AS company_id,
+       COALESCE(cp.user_id, v.last_order[3]) AS user_id,
+       v.last_order[3] AS last_user_id, v.last_order[4] AS team_id,
+       v.order_count, v.first_purchase, v.last_purchase, v.total_spent,
+       v.total_spent - v.last_year[2] AS spent_12m,
+       v.median_gap, g.rhythm, v.retention_day - v.last_purchase AS days_since,
        d.at_risk_date, d.lost_date,
-       CASE WHEN %(at)s >= d.lost_date THEN 'lost'
-            WHEN %(at)s >= d.at_risk_date THEN 'at_risk'
+       CASE WHEN v.retention_day >= d.lost_date THEN 'lost'
+            WHEN v.retention_day >= d.at_risk_date THEN 'at_risk'
             ELSE 'active' END AS status,
        %(stopped)s AS stopped
-  FROM customers c
+  FROM retention_customers c
+ CROSS JOIN LATERAL (VALUES %(days)s) AS v(retention_day, %(columns)s)
   JOIN res_partner cp ON cp.id = c.partner_id AND cp.active AND %(kept)s
-  LEFT JOIN rhythms r ON r.partner_id = c.partner_id
-  LEFT JOIN returned ret ON ret.partner_id = c.partner_id
- CROSS JOIN LATERAL (SELECT COALESCE(r.median_gap, %(default_gap)s) AS rhythm) g
+ CROSS JOIN LATERAL (SELECT COALESCE(v.median_gap, %(default_gap)s) AS rhythm) g
  CROSS JOIN LATERAL (
-       SELECT c.last_purchase + %(at_risk_days)s AS at_risk_date,
-              c.last_purchase + %(lost_days)s AS lost_date
+       SELECT v.last_purchase + %(at_risk_days)s AS at_risk_date,
+              v.last_purchase + %(lost_days)s AS lost_date
        ) d
+ WHERE v.order_count > 0
+"""
+# Only what the value score needs of the retention rule: the rhythm and the
+# days since the last purchase of the customers it does not leave out, from
+# the days of orders alone (the same gaps as the rule's).
+RHYTHM_QUERY = """
+WITH retention_visits AS (
+    SELECT p.commercial_partner_id AS partner_id, %(day)s AS day,
+           COUNT(*) AS orders, 0.0::float8 AS revenue
+      %(orders)s
+     GROUP BY 1, 2
+), %(gaps)s
+SELECT r.partner_id, COALESCE(r.median_gap, %(default_gap)s) AS rhythm,
+       %(at)s - r.last_purchase AS days_since
+  FROM (SELECT partner_id, MAX(day) AS last_purchase,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)
+                   FILTER (WHERE gap IS NOT NULL) AS median_gap
+          FROM retention_gaps GROUP BY partner_id) r
+  JOIN res_partner cp ON cp.id = r.partner_id AND cp.active AND NOT %(stopped)s
 """
 # A product category is a cross-sell gap for a customer who never bought it
 # when at least this share (%) of the customers of the same segment bought it.
@@ -204,12 +238,6 @@ class CustomerRatingRules(models.AbstractModel):
         return day - relativedelta(years=1) + timedelta(days=1), day
 
     @api.model
-    def _within_12_months(self, day, last_day):
-        """SQL twin of `_last_12_months`: the date `day` falls in the last 12
-        months up to the date `last_day`."""
-        return SQL("%s > (%s - interval '1 year')::date", day, last_day)
-
-    @api.model
     def _period_dates(self, period, today):
         """First and last day of a preset period ending around `today`."""
         month_start = today.replace(day=1)
@@ -301,11 +329,29 @@ class CustomerRatingRules(models.AbstractModel):
         return self.env[model]._search(domain).subselect()
 
     @api.model
+    def _readable_table(self, model, domain):
+        """SQL subquery to read in place of the table of `model`: its rows
+        matching `domain` that the current user may read, as `_readable`
+        decides. The rows come from the ORM's query itself rather than from
+        the table filtered on the ids it returns: PostgreSQL then does not
+        join a million orders to themselves."""
+        records = self.env[model]
+        table = SQL.identifier(records._table)
+        if not self.env["ir.model.access"].check(model, "read", raise_exception=False):
+            return SQL("(SELECT * FROM %s WHERE FALSE)", table)
+        return records._search(domain).subselect(SQL("%s.*", table))
+
+    @api.model
+    def _counted_domain(self, domain=()):
+        """The orders that count: confirmed orders (quotations and cancelled
+        orders never count) matching `domain`."""
+        return [("state", "=", "sale"), *domain]
+
+    @api.model
     def _counted_orders(self, domain=()):
-        """The orders that count, as an SQL subquery of ids: confirmed
-        orders (quotations and cancelled orders never count) matching
-        `domain`, among those the user may read."""
-        return self._readable("sale.order", [("state", "=", "sale"), *domain])
+        """The orders that count (`_counted_domain`), as an SQL subquery of
+        ids, among those the user may read."""
+        return self._readable("sale.order", self._counted_domain(domain))
 
     @api.model
     def _counted_returns(self, domain=()):
@@ -411,11 +457,13 @@ class CustomerRatingRules(models.AbstractModel):
             SELECT so.id, 'sale.order'::varchar AS model, so.partner_id,
                    so.company_id, so.user_id, so.team_id, so.date_order,
                    so.currency_rate, so.amount_untaxed, so.margin, so.pricelist_id
-              FROM sale_order so
-             WHERE so.id IN (%s)
+              FROM %s so
             """,
-            self._counted_orders(
-                [*self._scope_order_domain(scope, start, end), *domain]
+            self._readable_table(
+                "sale.order",
+                self._counted_domain(
+                    [*self._scope_order_domain(scope, start, end), *domain]
+                ),
             ),
         )
 
@@ -748,39 +796,72 @@ class CustomerRatingRules(models.AbstractModel):
         contacts roll up into their commercial partner. `domain` restricts
         the orders (see `_order_sources`), e.g. to some customers.
 
-        Columns: partner_id, company_id (the branch of the last order),
-        user_id (the customer's salesperson, else the one of the last
-        order), last_user_id (the salesperson or cashier of the last order),
-        team_id (the sales team of the last order), order_count,
+        Columns: retention_day (`at`), partner_id, company_id (the branch of
+        the last order), user_id (the customer's salesperson, else the one
+        of the last order), last_user_id (the salesperson or cashier of the
+        last order), team_id (the sales team of the last order), order_count,
         first_purchase, last_purchase, total_spent and spent_12m (net
         revenue: revenue less returns up to `at`; the 12 months up to the
         last purchase; in `report_company`'s currency), median_gap (NULL for
         one day of orders), rhythm, days_since, at_risk_date and lost_date
         (the first days the customer is at risk, lost) and status (active,
         at_risk or lost), stopped (communication stopped)."""
-        settings = self._retention_settings()
-        scope = self.with_context(tz=tz)._report_scope(
-            at, at, company=report_company, companies=companies
+        return self._retention_days_query(
+            companies, report_company, [at], tz, domain, with_stopped
         )
+
+    @api.model
+    def _retention_days_query(
+        self, companies, report_company, days, tz, domain=(), with_stopped=False
+    ):
+        """`_retention_query` on each of the dates `days` at once, one row
+        per customer and day (`retention_day`): the orders are read once,
+        for the last of the days, and each row of them is aggregated once
+        (see `RETENTION_VISITS_CTES`)."""
+        days = sorted(set(days))
+        settings = self._retention_settings()
+        scope = self._retention_scope(companies, report_company, days[-1], tz)
         stopped = self._communication_stopped("cp")
         return SQL(
             RETENTION_QUERY,
             revenue=self._order_revenue(),
             returned=self._returned_amount(),
             orders=self._orders_from(scope, end=scope.end, domain=domain),
-            returns=self._returns_from(scope, date_to=at, order_domain=domain),
-            day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
-            twelve_months=self._within_12_months(SQL("day"), SQL("last_day")),
-            twelve_months_r=self._within_12_months(
-                SQL("r.day"), SQL("c.last_purchase")
+            returns=self._returns_from(
+                scope, date_to=scope.date_to, order_domain=domain
             ),
-            at=at,
+            day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
+            visits=SQL(RETENTION_VISITS_CTES, gaps=SQL(RETENTION_GAPS_CTE)),
+            day_columns=SQL(", ").join(
+                SQL("%s AS %s", SQL(column, at=day), SQL.identifier(f"{name}_{index}"))
+                for index, day in enumerate(days)
+                for name, column in RETENTION_DAY_COLUMNS.items()
+            ),
+            days=SQL(", ").join(
+                SQL(
+                    "(%s::date, %s)",
+                    day,
+                    SQL(", ").join(
+                        SQL.identifier("c", f"{name}_{index}")
+                        for name in RETENTION_DAY_COLUMNS
+                    ),
+                )
+                for index, day in enumerate(days)
+            ),
+            columns=SQL(", ").join(map(SQL.identifier, RETENTION_DAY_COLUMNS)),
             at_risk_days=self._days_to_status(SQL("g.rhythm"), "at_risk", settings),
             lost_days=self._days_to_status(SQL("g.rhythm"), "lost", settings),
             default_gap=settings["default_gap"],
             stopped=stopped,
             kept=SQL("TRUE") if with_stopped else SQL("NOT %s", stopped),
-            rhythms=SQL(RHYTHM_CTES),
+        )
+
+    @api.model
+    def _retention_scope(self, companies, report_company, at, tz):
+        """The scope of the retention rule on day `at`: every order of
+        `companies` up to the end of that day in the time zone `tz`."""
+        return self.with_context(tz=tz)._report_scope(
+            at, at, company=report_company, companies=companies
         )
 
     @api.model
@@ -788,17 +869,15 @@ class CustomerRatingRules(models.AbstractModel):
         """The columns partner_id, rhythm and days_since of
         `_retention_query` (same rule, same customers, same orders), without
         what the rest of its columns cost: for the value score."""
-        scope = self.with_context(tz=tz)._report_scope(
-            at, at, company=report_company, companies=companies
-        )
+        scope = self._retention_scope(companies, report_company, at, tz)
         return SQL(
             RHYTHM_QUERY,
             orders=self._orders_from(scope, end=scope.end),
             day=self.with_context(tz=tz)._local_day(SQL("o.date_order")),
+            gaps=SQL(RETENTION_GAPS_CTE),
             at=at,
             default_gap=self._retention_settings()["default_gap"],
             stopped=self._communication_stopped("cp"),
-            rhythms=SQL(RHYTHM_CTES),
         )
 
     @api.model

@@ -99,5 +99,5 @@ class CustomerRatingLostLine(models.TransientModel):
             filter=self._customer_filter(scope, "r"),
         )
         return self._insert(
-            {"retention": self._retention(scope, scope.date_to)}, values, from_clause
+            {"retention": self._retention(scope, [scope.date_to])}, values, from_clause
         )

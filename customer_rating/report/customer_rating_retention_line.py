@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -76,10 +74,7 @@ class CustomerRatingRetentionLine(models.TransientModel):
     @api.model
     def _query(self, scope):
         ctes = {
-            "retention_start": self._retention(
-                scope, scope.date_from - timedelta(days=1)
-            ),
-            "retention_end": self._retention(scope, scope.date_to),
+            "retention": self._retention(scope, self._start_and_end_days(scope)),
             "customers": SQL(
                 """
                 SELECT e.user_id,
@@ -95,6 +90,7 @@ class CustomerRatingRetentionLine(models.TransientModel):
                 """,
                 date_from=scope.date_from,
                 customers=self._start_and_end(
+                    scope,
                     ["user_id", "team_id", "status", "lost_date", "last_purchase"],
                     ["status"],
                 ),

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -14,53 +16,58 @@ class CustomerRatingRetentionMixin(models.AbstractModel):
     _inherit = "customer.rating.report.mixin"
 
     @api.model
-    def _retention(self, scope, at, domain=()):
-        """Where each customer stands on day `at`, as an SQL query; `domain`
-        restricts the orders read (see `_retention_query`)."""
-        return self.env["customer.rating.rules"]._retention_query(
-            scope.companies, scope.company, at, scope.tz, domain=domain
+    def _retention(self, scope, days, domain=()):
+        """Where each customer stands on each of the dates `days`, as an SQL
+        query; `domain` restricts the orders read (see
+        `_retention_days_query`)."""
+        return self.env["customer.rating.rules"]._retention_days_query(
+            scope.companies, scope.company, days, scope.tz, domain=domain
         )
 
     @api.model
-    def _start_and_end(self, end_columns, start_columns):
-        """One row per customer of the CTEs `retention_end` and
-        `retention_start` (the retention on two days): the `end_columns` of
-        the former, the `start_columns` of the latter prefixed `start_`
-        (NULL for a customer without orders at the start).
+    def _start_and_end_days(self, scope):
+        """The days a period's retention is compared on: the day before it
+        starts and its last day."""
+        return [scope.date_from - timedelta(days=1), scope.date_to]
 
-        An aggregate of both rather than a join: the planner cannot count
-        the customers a retention query returns (it assumes 200), and joined
-        it chose a nested loop over both: 395 s on 100,000 customers."""
-        columns = sorted(set(end_columns) | set(start_columns))
-        selected = SQL(", ").join(SQL.identifier(name) for name in columns)
+    @api.model
+    def _start_and_end(self, scope, end_columns, start_columns):
+        """One row per customer of the CTE `retention` (the retention on the
+        `_start_and_end_days`) still a customer at the end: the
+        `end_columns` of the end, the `start_columns` of the start prefixed
+        `start_` (NULL for a customer without orders at the start).
+
+        An aggregate rather than a join of the two days: the planner cannot
+        count the customers a retention query returns (it assumes 200), and
+        joined it chose a nested loop over both: 395 s on 100,000
+        customers."""
+        at_end = SQL("r.retention_day = %s", scope.date_to)
         return SQL(
             """
             SELECT r.partner_id, %(end)s, %(start)s
-              FROM (SELECT TRUE AS at_end, partner_id, %(selected)s
-                      FROM retention_end
-                     UNION ALL
-                    SELECT FALSE, partner_id, %(selected)s
-                      FROM retention_start) r
+              FROM retention r
              GROUP BY r.partner_id
-            HAVING bool_or(r.at_end)
+            HAVING bool_or(%(at_end)s)
             """,
             end=SQL(", ").join(
                 SQL(
-                    "MAX(r.%s) FILTER (WHERE r.at_end) AS %s",
+                    "MAX(r.%s) FILTER (WHERE %s) AS %s",
                     SQL.identifier(name),
+                    at_end,
                     SQL.identifier(name),
                 )
                 for name in end_columns
             ),
             start=SQL(", ").join(
                 SQL(
-                    "MAX(r.%s) FILTER (WHERE NOT r.at_end) AS %s",
+                    "MAX(r.%s) FILTER (WHERE NOT %s) AS %s",
                     SQL.identifier(name),
+                    at_end,
                     SQL.identifier(f"start_{name}"),
                 )
                 for name in start_columns
             ),
-            selected=selected,
+            at_end=at_end,
         )
 
     @api.model

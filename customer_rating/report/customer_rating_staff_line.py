@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import dataclasses
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -139,9 +138,10 @@ class CustomerRatingStaffLine(models.TransientModel):
     @api.model
     def _visit_days(self, scope):
         """The days each customer bought on, whoever served them, in the
-        chosen branches, up to today, each with the customer's next day of
-        orders (a window over all days rather than a lookup per customer
-        served: half the report's time at 10,000 customers)."""
+        chosen branches, from the start of the period (the first day an
+        employee served is in it) up to today, each with the customer's next
+        day of orders (a window over all days rather than a lookup per
+        customer served: half the report's time at 10,000 customers)."""
         rules = self.env["customer.rating.rules"]
         everyone = dataclasses.replace(
             scope, users=self.env["res.users"], teams=self.env["crm.team"]
@@ -154,7 +154,7 @@ class CustomerRatingStaffLine(models.TransientModel):
                            %s AS day %s) days
             """,
             rules._local_day(SQL("o.date_order")),
-            rules._orders_from(everyone),
+            rules._orders_from(everyone, scope.start),
         )
 
     @api.model
@@ -209,6 +209,7 @@ class CustomerRatingStaffLine(models.TransientModel):
             """,
             date_from=scope.date_from,
             customers=self._start_and_end(
+                scope,
                 ["status"], ["status", "last_user_id", "team_id"]
             ),
             start_filter=self._staff_filter(scope, "s"),
@@ -239,10 +240,10 @@ class CustomerRatingStaffLine(models.TransientModel):
     @api.model
     def _query(self, scope):
         ctes = {
-            "retention_start": self._retention(
-                scope, scope.date_from - timedelta(days=1)
+            "retention": self._retention(scope, self._start_and_end_days(scope)),
+            "retention_end": SQL(
+                "SELECT * FROM retention WHERE retention_day = %s", scope.date_to
             ),
-            "retention_end": self._retention(scope, scope.date_to),
             "served": self._served(scope),
             "visit_days": self._visit_days(scope),
             "repeats": self._repeats(),

@@ -6,7 +6,16 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import TODAY, RetentionCommon
+from .common import TODAY, RetentionCommon, post_refund
+
+
+def rounded(row):
+    """A row with its sums rounded to the cent: sums of floats may differ
+    in their last bits with the order they are added in."""
+    return {
+        key: round(value, 2) if isinstance(value, float) else value
+        for key, value in row.items()
+    }
 
 
 @tagged("post_install", "-at_install")
@@ -100,6 +109,55 @@ class TestRetentionDetection(RetentionCommon):
         self.assertEqual(row["order_count"], 4)
         # two orders on one day are one visit: the gaps are 14 and 14 days
         self.assertEqual(row["median_gap"], 14)
+
+    def test_several_days_at_once_match_each_day_alone(self):
+        """The reports read the rule on two days in one pass: each day's rows
+        are those of the rule on that day alone, returns included."""
+        post_refund(self._counted_orders(self.ana)[0], 1, "2026-03-10")
+        post_refund(self._counted_orders(self.cleo)[-1], 1, "2026-06-05")
+        days = [date(2026, 3, 20), date(2026, 5, 31), TODAY]
+        rules = self.env["customer.rating.rules"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            rules._retention_days_query(self.main | self.branch, self.main, days, "UTC")
+        )
+        together = {}
+        for row in self.env.cr.dictfetchall():
+            together.setdefault(row["retention_day"], {})[row["partner_id"]] = row
+        for day in days:
+            with self.subTest(day=day):
+                alone = self._retention_rows(at=day)
+                self.assertTrue(alone)
+                for partner_id, row in alone.items():
+                    self.assertEqual(
+                        rounded(together[day][partner_id]), rounded(row)
+                    )
+        # Ana's return of 03-10 counts from that day; Cleo's not before 06-05
+        price = self._counted_orders(self.ana)[0].order_line.price_unit
+        ana = {day: together[day][self.ana.id]["total_spent"] for day in days}
+        self.assertAlmostEqual(
+            ana[date(2026, 3, 20)],
+            sum(self._counted_orders(self.ana, days[0]).mapped("amount_untaxed"))
+            - price,
+            places=2,
+        )
+        self.assertAlmostEqual(
+            together[days[1]][self.cleo.id]["total_spent"],
+            sum(self._counted_orders(self.cleo, days[1]).mapped("amount_untaxed")),
+            places=2,
+        )
+
+    def test_last_order_of_a_second_is_the_last_created(self):
+        """Two orders in the same second: the last order (its branch and
+        salesperson) is the one created last, on every run."""
+        first = self._order(self.dan, "2026-06-12 09:00", 1, self.main)
+        last = self._order(
+            self.dan, "2026-06-12 09:00", 1, self.branch, user=self.salesman
+        )
+        self.assertEqual(first.date_order, last.date_order)
+        row = self._retention_rows()[self.dan.id]
+        self.assertEqual(row["company_id"], self.branch.id)
+        self.assertEqual(row["last_user_id"], self.salesman.id)
 
     def test_one_query_for_all_customers(self):
         rules = self.env["customer.rating.rules"]

@@ -29,10 +29,10 @@ class CustomerRatingRules(models.AbstractModel):
 
     @api.model
     def _counted_pos_orders(self, domain=()):
-        """The POS orders that count, as an SQL subquery of ids: paid,
-        posted or invoiced orders of a customer matching `domain`, among
-        those the user may read."""
-        return self._readable(
+        """The POS orders that count, as an SQL subquery to read in place of
+        their table (see `_readable_table`): paid, posted or invoiced orders
+        of a customer matching `domain`, among those the user may read."""
+        return self._readable_table(
             "pos.order",
             [
                 ("state", "in", POS_COUNTED_STATES),
@@ -107,7 +107,7 @@ class CustomerRatingRules(models.AbstractModel):
                    po.company_id, %(salesperson)s AS user_id,
                    po.crm_team_id AS team_id, po.date_order, po.currency_rate,
                    sold.amount AS amount_untaxed, sold.margin, po.pricelist_id
-              FROM pos_order po
+              FROM %(orders)s po
               JOIN LATERAL (
                    SELECT SUM(pl.price_subtotal) AS amount,
                           COALESCE(SUM(pl.price_subtotal - pl.total_cost)
@@ -116,7 +116,7 @@ class CustomerRatingRules(models.AbstractModel):
                      FROM pos_order_line pl
                     WHERE pl.order_id = po.id AND %(sold)s
                    ) sold ON sold.amount IS NOT NULL
-             WHERE po.id IN (%(orders)s) AND %(users)s
+             WHERE %(users)s
             """,
             salesperson=salesperson,
             sold=self._pos_sold_line(),
