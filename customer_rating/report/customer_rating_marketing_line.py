@@ -100,51 +100,29 @@ class CustomerRatingMarketingLine(models.TransientModel):
         return {"cost_per_customer": "spend"}
 
     @api.model
+    def _newcomers_domain(self):
+        """The orders of the newcomers (CTE `newcomers`) and of their
+        contacts: the figures below are only the newcomers', so only their
+        orders are read."""
+        return [
+            (
+                "partner_id",
+                "in",
+                SQL(
+                    "(SELECT id FROM res_partner WHERE commercial_partner_id"
+                    " IN (SELECT partner_id FROM newcomers))"
+                ),
+            )
+        ]
+
+    @api.model
     def _query(self, scope):
         rules = self.env["customer.rating.rules"]
+        newcomers = self._newcomers_domain()
         ctes = {
             "newcomers": self._newcomers_query(scope, rules),
-            "facts": SQL(
-                """
-                SELECT p.commercial_partner_id AS partner_id,
-                       %(revenue)s AS revenue, %(profit)s AS profit
-                  %(orders)s
-                UNION ALL
-                SELECT p.commercial_partner_id, -%(returned)s, -%(returned_profit)s
-                  %(returns)s
-                """,
-                revenue=rules._order_revenue(),
-                profit=rules._order_profit(),
-                orders=rules._orders_from(scope, scope.start, scope.end),
-                returned=rules._returned_amount(),
-                returned_profit=rules._returned_profit(),
-                returns=rules._returns_from(scope, scope.date_from, scope.date_to),
-            ),
-            "sales": SQL(
-                """
-                SELECT partner_id, SUM(revenue) AS revenue, SUM(profit) AS profit
-                  FROM facts
-                 WHERE partner_id IN (SELECT partner_id FROM newcomers)
-                 GROUP BY partner_id
-                """
-            ),
-            # the retention of the newcomers only: their orders, not all
-            # customers' (it classifies a few hundred customers)
-            "retention": self._retention(
-                scope,
-                scope.date_to,
-                [
-                    (
-                        "partner_id",
-                        "in",
-                        SQL(
-                            "(SELECT id FROM res_partner WHERE commercial_partner_id"
-                            " IN (SELECT partner_id FROM newcomers))"
-                        ),
-                    )
-                ],
-            ),
-            **self._cost_ctes(scope, rules),
+            **self._cost_ctes(scope, rules, newcomers),
+            "retention": self._retention(scope, [scope.date_to], newcomers),
         }
         count = SQL("COUNT(*)")
         active = SQL("COUNT(*) FILTER (WHERE r.status = 'active')")
@@ -157,22 +135,21 @@ class CustomerRatingMarketingLine(models.TransientModel):
                 rules._local_day(SQL("n.first_purchase")),
             ),
             "new_customers": count,
-            "revenue": SQL("COALESCE(SUM(s.revenue), 0)"),
-            "profit": SQL("COALESCE(SUM(s.profit), 0)"),
-            "revenue_per_customer": SQL("COALESCE(SUM(s.revenue), 0) / %s", count),
+            "revenue": SQL("COALESCE(SUM(td.revenue), 0)"),
+            "profit": SQL("COALESCE(SUM(td.profit), 0)"),
+            "revenue_per_customer": SQL("COALESCE(SUM(td.revenue), 0) / %s", count),
             "active_customers": active,
             "retention": SQL("100.0 * %s / %s", active, count),
             "spend": SQL("COALESCE(MAX(sp.amount) * %s / MAX(co.customers), 0)", count),
             "cost_per_customer": SQL("MAX(sp.amount) / MAX(co.customers)"),
-            "revenue_to_date": SQL("COALESCE(SUM(td.revenue), 0)"),
-            "profit_to_date": SQL("COALESCE(SUM(td.profit), 0)"),
+            "revenue_to_date": SQL("COALESCE(SUM(td.revenue_to_date), 0)"),
+            "profit_to_date": SQL("COALESCE(SUM(td.profit_to_date), 0)"),
             "payback_months": SQL("MAX(pb.months)"),
         }
         from_clause = SQL(
             """
               FROM cohorts n
               JOIN res_partner c ON c.id = n.partner_id
-              LEFT JOIN sales s ON s.partner_id = n.partner_id
               LEFT JOIN retention r ON r.partner_id = n.partner_id
               LEFT JOIN to_date_sales td ON td.partner_id = n.partner_id
               LEFT JOIN cohort_sizes co
@@ -217,10 +194,11 @@ class CustomerRatingMarketingLine(models.TransientModel):
         }
 
     @api.model
-    def _cost_ctes(self, scope, rules):
+    def _cost_ctes(self, scope, rules, newcomers):
         """The CTEs of the cost of winning customers: the new customers by
         source and cohort month, what they made from their first purchase to
-        today (per customer, and per cohort and month for the payback), the
+        today (per customer, in the period and to date, and per cohort and
+        month for the payback; from the orders matching `newcomers`), the
         sources' spend of the period's months (in the report currency), and
         the payback of each source's cohort."""
         spend = self.env["customer.rating.acquisition.spend"]
@@ -239,30 +217,35 @@ class CustomerRatingMarketingLine(models.TransientModel):
             ),
             "to_date": SQL(
                 """
-                SELECT p.commercial_partner_id AS partner_id,
-                       date_trunc('month', %(day)s)::date AS month,
-                       %(revenue)s AS revenue, %(profit)s AS profit
-                  %(orders)s
-                UNION ALL
-                SELECT p.commercial_partner_id, date_trunc('month', ret.day)::date,
-                       -%(returned)s, -%(returned_profit)s
-                  %(returns)s
+                SELECT partner_id, day, date_trunc('month', day)::date AS month,
+                       revenue, profit
+                  FROM (SELECT p.commercial_partner_id AS partner_id, %(day)s AS day,
+                               %(revenue)s AS revenue, %(profit)s AS profit
+                          %(orders)s
+                         UNION ALL
+                        SELECT p.commercial_partner_id, ret.day,
+                               -%(returned)s, -%(returned_profit)s
+                          %(returns)s) f
                 """,
                 day=rules._local_day(SQL("o.date_order")),
                 revenue=rules._order_revenue(),
                 profit=rules._order_profit(),
-                orders=rules._orders_from(scope, scope.start),
+                orders=rules._orders_from(scope, scope.start, domain=newcomers),
                 returned=rules._returned_amount(),
                 returned_profit=rules._returned_profit(),
-                returns=rules._returns_from(scope, scope.date_from),
+                returns=rules._returns_from(
+                    scope, scope.date_from, order_domain=newcomers
+                ),
             ),
             "to_date_sales": SQL(
                 """
-                SELECT partner_id, SUM(revenue) AS revenue, SUM(profit) AS profit
-                  FROM to_date
-                 WHERE partner_id IN (SELECT partner_id FROM cohorts)
-                 GROUP BY partner_id
-                """
+                SELECT partner_id,
+                       SUM(revenue) FILTER (WHERE day <= %(date_to)s) AS revenue,
+                       SUM(profit) FILTER (WHERE day <= %(date_to)s) AS profit,
+                       SUM(revenue) AS revenue_to_date, SUM(profit) AS profit_to_date
+                  FROM to_date GROUP BY partner_id
+                """,
+                date_to=scope.date_to,
             ),
             "spend": SQL(
                 """
@@ -315,13 +298,27 @@ class CustomerRatingMarketingLine(models.TransientModel):
     def _newcomers_query(self, scope, rules):
         """Customers whose first counted order in the chosen branches falls
         in the period (the sales team and salesperson filters apply to that
-        first order)."""
+        first order). Without those filters, the first order itself is not
+        needed: one sum per customer rather than all orders sorted."""
         every_team = rules._report_scope(
             scope.date_from,
             scope.date_to,
             company=scope.company,
             companies=scope.companies,
         )
+        orders = rules._orders_from(every_team, None, scope.end)
+        if not (scope.teams or scope.users):
+            return SQL(
+                """
+                SELECT p.commercial_partner_id AS partner_id,
+                       MIN(o.date_order) AS first_purchase
+                  %(orders)s
+                 GROUP BY p.commercial_partner_id
+                HAVING MIN(o.date_order) >= %(start)s
+                """,
+                orders=orders,
+                start=scope.start,
+            )
         return SQL(
             """
             SELECT partner_id, first_purchase FROM (
@@ -333,7 +330,7 @@ class CustomerRatingMarketingLine(models.TransientModel):
             ) firsts
             WHERE first_purchase >= %(start)s AND %(teams)s
             """,
-            orders=rules._orders_from(every_team, None, scope.end),
+            orders=orders,
             start=scope.start,
             teams=self._customer_filter(scope, "firsts"),
         )

@@ -137,14 +137,14 @@ class TestMarketingReport(BonusCommon):
             order.date_order = datetime.fromisoformat(f"{when} 12:00")
             cls.orders.setdefault(customer, []).append(order)
 
-    def _report(self):
+    def _report(self, teams=None):
         wizard = self.env["customer.rating.wizard"].create(
             {
                 "report": "marketing",
                 "period": "custom",
                 "date_from": "2026-03-01",
                 "date_to": "2026-05-31",
-                "team_ids": [Command.set(self.team.ids)],
+                "team_ids": [Command.set((self.team if teams is None else teams).ids)],
             }
         )
         wizard.action_open()
@@ -186,6 +186,26 @@ class TestMarketingReport(BonusCommon):
             self.assertAlmostEqual(line.retention, 100.0 * active / new)
         flyer_march = lines[self.flyer, self.env["res.partner"], date(2026, 3, 1)]
         self.assertAlmostEqual(flyer_march.profit, (11 + 4) * 40.0)
+
+    def test_same_newcomers_without_a_team_filter(self):
+        """Without a team or salesperson filter, the first order itself is
+        not read (one sum per customer): every order here is the team's, so
+        the sources' lines are the same."""
+
+        def figures(lines):
+            return {
+                (line.source_id, line.referrer_id, line.cohort): (
+                    line.new_customers,
+                    round(line.revenue, 2),
+                    line.active_customers,
+                )
+                for line in lines
+                if line.source_id in self.flyer | self.radio
+            }
+
+        everyone = figures(self._report(teams=self.env["crm.team"]))
+        self.assertEqual(len(everyone), 3)
+        self.assertEqual(everyone, figures(self._report()))
 
     def test_excel_export(self):
         wizard = self.env["customer.rating.wizard"].create(
