@@ -686,25 +686,28 @@ class CustomerRatingRules(models.AbstractModel):
         most specific one among product, template, category and all products.
         Formula and fixed-price rules are not discounts here.
 
-        The lookup depends on the line's price list and product only (the
-        template and category are joined inside it), so that PostgreSQL
-        memoizes it: one lookup per pair instead of one per line."""
+        The rules are resolved once per price list and product that have
+        one, then joined on the line's price list and product: a join that
+        PostgreSQL can run with its parallel workers (a lookup per line, or
+        per pair, keeps the whole query on one core)."""
         return SQL(
             """
-            LEFT JOIN LATERAL (
-                SELECT i.percent_price AS percent
-                  FROM product_product rule_pp
+            LEFT JOIN (
+                SELECT DISTINCT ON (i.pricelist_id, rule_pp.id)
+                       i.pricelist_id, rule_pp.id AS product_id,
+                       i.percent_price AS percent
+                  FROM product_pricelist_item i
+                  JOIN product_product rule_pp ON TRUE
                   JOIN product_template rule_pt ON rule_pt.id = rule_pp.product_tmpl_id
-                  JOIN product_pricelist_item i
-                       ON i.pricelist_id = o.pricelist_id
-                      AND (i.applied_on = '3_global' OR i.product_id = rule_pp.id
-                           OR i.product_tmpl_id = rule_pt.id
-                           OR i.categ_id = rule_pt.categ_id)
-                 WHERE rule_pp.id = l.product_id
-                   AND i.compute_price = 'percentage'
+                 WHERE i.compute_price = 'percentage'
                    AND i.percent_price > 0 AND i.percent_price < 100
-                 ORDER BY i.applied_on, i.min_quantity DESC, i.id
-                 LIMIT 1) rule ON TRUE
+                   AND (i.applied_on = '3_global' OR i.product_id = rule_pp.id
+                        OR i.product_tmpl_id = rule_pt.id
+                        OR i.categ_id = rule_pt.categ_id)
+                 ORDER BY i.pricelist_id, rule_pp.id,
+                          i.applied_on, i.min_quantity DESC, i.id
+            ) rule ON rule.pricelist_id = o.pricelist_id
+                  AND rule.product_id = l.product_id
             """
         )
 

@@ -74,6 +74,26 @@ class TestDiscounts(CustomerRatingCommon):
             discounts[self.dora, "manual"], 3 * 100.0 * 0.05, places=2
         )
 
+    def test_the_most_specific_rule_gives_the_discount(self):
+        """A 25% rule on the product beats the price list's 10% on all
+        products, as Odoo priced the line (75 for a product at 100)."""
+        self.wholesale.item_ids = [
+            Command.create(
+                {
+                    "applied_on": "0_product_variant",
+                    "product_id": self.product.id,
+                    "compute_price": "percentage",
+                    "percent_price": 25,
+                }
+            )
+        ]
+        order = self._order(self.dora, "2026-05-15 10:00", 2, self.main, self.wholesale)
+        self.assertEqual(order.order_line.price_unit, 75.0)
+        discounts = self._discounts()
+        self.assertAlmostEqual(
+            discounts[self.dora, "pricelist"], 2 * 100.0 * 0.25, places=2
+        )
+
     def test_salesperson_sees_only_discounts_of_own_orders(self):
         """A salesperson with "Own Documents Only" gets the discounts of the
         orders Sales lets them read, and no others."""
