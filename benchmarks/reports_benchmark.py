@@ -15,7 +15,8 @@ could take.
 
 Prints the median of --repeat runs, the lines of each report next to the
 floor's rows, the ratio and the target: the rating within 1.3x of its
-two-period floor (parallel workers allowed) and faster than `sale.report`
+two-period floor (with first purchase and home branch, over all history;
+parallel workers allowed) and faster than `sale.report`
 grouped by customer; every other report within 2x of its floor.
 
 Memory, per run: what PostgreSQL spilled to temporary files (sorts and
@@ -94,10 +95,9 @@ def temp_files(cr):
     return cr.fetchone()
 
 
-def tune(cr):
+def tune(env):
     """The settings of the report's `_tune`, for its floor too."""
-    cr.execute("SET LOCAL jit = off")
-    cr.execute("SET LOCAL work_mem = '64MB'")
+    env["customer.rating.report.mixin"]._tune(env.cr)
 
 
 def measure(cr, function, repeat):
@@ -155,7 +155,7 @@ class Floors:
 
     def run(self, report):
         queries = getattr(self, report)()
-        tune(self.env.cr)
+        tune(self.env)
         rows = 0
         for query in queries if isinstance(queries, list) else [queries]:
             self.env.cr.execute(query)
@@ -204,27 +204,48 @@ class Floors:
         )
 
     def rating(self):
-        """Two periods in one pass, one row per customer of the period."""
+        """Two periods in one pass over all history up to the end, one row
+        per customer of the period, with first purchase and home branch
+        (the rating issue's floor: the rating reads all history for the
+        first purchase)."""
         scope = self.scope
         current = SQL("o.date_order >= %s", scope.start)
+        previous = SQL("o.date_order >= %s AND NOT %s", scope.previous_start, current)
+        per_branch = SQL(", ").join(
+            SQL("SUM(%s) FILTER (WHERE %s AND o.company_id = %s)", self.revenue(),
+                current, company)
+            for company in self.companies
+        )
         return SQL(
             """
-            SELECT * FROM (
-                SELECT p.commercial_partner_id,
-                       SUM(%(revenue)s) FILTER (WHERE %(current)s) AS revenue,
-                       SUM(%(margin)s) FILTER (WHERE %(current)s),
-                       COUNT(*) FILTER (WHERE %(current)s),
-                       SUM(%(revenue)s) FILTER (WHERE NOT %(current)s),
-                       SUM(%(margin)s) FILTER (WHERE NOT %(current)s),
-                       COUNT(*) FILTER (WHERE NOT %(current)s)
-                  %(orders)s
-                 GROUP BY p.commercial_partner_id) c
+            SELECT partner_id, revenue, profit, orders, previous_revenue,
+                   previous_profit, previous_orders, first_purchase,
+                   (%(ids)s)[array_position(branches, GREATEST(%(best)s))]
+              FROM (SELECT p.commercial_partner_id AS partner_id,
+                           SUM(%(revenue)s) FILTER (WHERE %(current)s) AS revenue,
+                           SUM(%(margin)s) FILTER (WHERE %(current)s) AS profit,
+                           COUNT(*) FILTER (WHERE %(current)s) AS orders,
+                           SUM(%(revenue)s) FILTER (WHERE %(previous)s)
+                               AS previous_revenue,
+                           SUM(%(margin)s) FILTER (WHERE %(previous)s)
+                               AS previous_profit,
+                           COUNT(*) FILTER (WHERE %(previous)s) AS previous_orders,
+                           MIN(o.date_order) AS first_purchase,
+                           ARRAY[%(per_branch)s] AS branches
+                      %(orders)s
+                     GROUP BY p.commercial_partner_id) c
              WHERE revenue IS NOT NULL
             """,
             revenue=self.revenue(),
             margin=self.revenue("o.margin"),
             current=current,
-            orders=self.orders(scope.previous_start),
+            previous=previous,
+            per_branch=per_branch,
+            ids=SQL("ARRAY[%s]", SQL(", ").join(SQL("%s", c) for c in self.companies)),
+            best=SQL(", ").join(
+                SQL("branches[%s]", index + 1) for index in range(len(self.companies))
+            ),
+            orders=self.orders(),
         )
 
     def sale_report(self):
@@ -538,7 +559,7 @@ def benchmark(env, reports, repeat):
     if "rating" in reports:
 
         def sale_report():
-            tune(cr)
+            tune(env)
             return floors.sale_report()
 
         extra["sale.report"] = measure(cr, sale_report, repeat)["seconds"]
@@ -638,8 +659,7 @@ def report_query(env, report):
     env["customer.rating.rules"]._flush_sources()
     for name in model._report_sources:
         env[name].flush_model()
-    env.cr.execute("SET LOCAL jit = off")
-    env.cr.execute("SET LOCAL work_mem = '64MB'")
+    tune(env)
     return model._query(wizard._scope())
 
 
