@@ -212,8 +212,12 @@ class Floors:
         current = SQL("o.date_order >= %s", scope.start)
         previous = SQL("o.date_order >= %s AND NOT %s", scope.previous_start, current)
         per_branch = SQL(", ").join(
-            SQL("SUM(%s) FILTER (WHERE %s AND o.company_id = %s)", self.revenue(),
-                current, company)
+            SQL(
+                "SUM(%s) FILTER (WHERE %s AND o.company_id = %s)",
+                self.revenue(),
+                current,
+                company,
+            )
             for company in self.companies
         )
         return SQL(

@@ -209,8 +209,7 @@ class CustomerRatingStaffLine(models.TransientModel):
             """,
             date_from=scope.date_from,
             customers=self._start_and_end(
-                scope,
-                ["status"], ["status", "last_user_id", "team_id"]
+                scope, ["status"], ["status", "last_user_id", "team_id"]
             ),
             start_filter=self._staff_filter(scope, "s"),
             end_filter=self._staff_filter(scope, "e"),
