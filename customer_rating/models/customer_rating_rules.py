@@ -42,7 +42,7 @@ RETENTION_DEFAULTS = {
 #   previous day of orders, and the revenue of the days a year or more
 #   before it (what the 12 months up to a last purchase leave out).
 # Each day the rule is read on then aggregates the rows up to that day
-# (`_retention_day_columns`): no row is repeated for several days.
+# (`RETENTION_DAY_COLUMNS`): no row is repeated for several days.
 RETENTION_VISITS_CTES = """
 retention_ranked AS (
     SELECT f.*, ROW_NUMBER() OVER (
@@ -69,11 +69,11 @@ retention_gaps AS (
       FROM retention_visits v
     WINDOW by_day AS (PARTITION BY v.partner_id ORDER BY v.day)
 )"""
-# The columns of the rule on one day, aggregated per customer from
-# `retention_gaps` (see `_retention_day_columns`); `last_order` and
-# `last_year` are arrays led by the day, whose MAX is the last day of orders.
+# The columns of the rule on the day `at`, aggregated per customer from
+# `retention_gaps`; `last_order` and `last_year` are arrays led by the day,
+# whose MAX is the last day of orders up to `at`.
 RETENTION_DAY_COLUMNS = {
-    "order_count": "SUM(orders) FILTER (WHERE day <= %(at)s)",
+    "order_count": "(SUM(orders) FILTER (WHERE day <= %(at)s))::bigint",
     "first_purchase": "MIN(day) FILTER (WHERE orders > 0 AND day <= %(at)s)",
     "last_purchase": "MAX(day) FILTER (WHERE orders > 0 AND day <= %(at)s)",
     "total_spent": "SUM(revenue) FILTER (WHERE day <= %(at)s)",

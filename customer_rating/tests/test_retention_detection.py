@@ -130,6 +130,7 @@ class TestRetentionDetection(RetentionCommon):
                 self.assertTrue(alone)
                 for partner_id, row in alone.items():
                     self.assertEqual(rounded(together[day][partner_id]), rounded(row))
+        self.assertIsInstance(together[TODAY][self.ana.id]["order_count"], int)
         # Ana's return of 03-10 counts from that day; Cleo's not before 06-05
         price = self._counted_orders(self.ana)[0].order_line.price_unit
         ana = {day: together[day][self.ana.id]["total_spent"] for day in days}
