@@ -146,6 +146,29 @@ class TestRetentionDetection(RetentionCommon):
             places=2,
         )
 
+    def test_spent_12m_counts_the_returns_of_the_last_12_months(self):
+        """The 12 months up to the last purchase (2026-04-05) start after
+        2025-04-05: the order of that day is out, its return of 2026-04-20
+        is in, as is the return of 2025-04-10; each day sees only the
+        returns made by then."""
+        gus = self.env["res.partner"].create({"name": "CR Gus"})
+        self.customers |= gus
+        first = self._order(gus, "2025-04-05 10:00", 3, self.main)
+        second = self._order(gus, "2025-04-06 10:00", 2, self.main)
+        last = self._order(gus, "2026-04-05 10:00", 4, self.main)
+        early_return = post_refund(second, 1, "2025-04-10")
+        late_return = post_refund(first, 1, "2026-04-20")
+        returned = early_return.amount_untaxed + late_return.amount_untaxed
+        orders = first.amount_untaxed + second.amount_untaxed + last.amount_untaxed
+        in_12m = second.amount_untaxed + last.amount_untaxed
+        row = self._retention_rows()[gus.id]
+        self.assertAlmostEqual(row["total_spent"], orders - returned, places=2)
+        self.assertAlmostEqual(row["spent_12m"], in_12m - returned, places=2)
+        before = self._retention_rows(at=date(2026, 4, 15))[gus.id]
+        self.assertAlmostEqual(
+            before["spent_12m"], in_12m - early_return.amount_untaxed, places=2
+        )
+
     def test_last_order_of_a_second_is_the_last_created(self):
         """Two orders in the same second: the last order (its branch and
         salesperson) is the one created last, on every run."""
