@@ -56,8 +56,9 @@ class ReportInsert:
         """One multi-row INSERT of `rows` (tuples in the order of the
         columns), each value typed as the SELECT typed it (`types`, SQL
         type names), so that PostgreSQL converts it to its column's type as
-        the INSERT ... SELECT does (a float8 into a numeric column keeps 15
-        digits, not the 17 of Python's float)."""
+        the INSERT ... SELECT does (a numeric figure into a double precision
+        column is rounded to its nearest double, not read back as a Python
+        float and typed again)."""
         row = "(" + ", ".join("%s::" + name for name in types) + ")"
         values = SQL(", ".join([row] * len(rows)), *(v for r in rows for v in r))
         return SQL("%s VALUES %s", self._into(), values)
@@ -109,7 +110,7 @@ class CustomerRatingReportMixin(models.AbstractModel):
                 self._table,
                 self._description,
                 [
-                    (name, field.column_type[1], field.string)
+                    (name, self._lines_column_type(field)[1], field.string)
                     for name, field in columns.items()
                 ],
             )
@@ -130,6 +131,20 @@ class CustomerRatingReportMixin(models.AbstractModel):
         }
 
     @api.model
+    def _lines_column_type(self, field):
+        """The column type of a field of the lines, as Odoo's `column_type`:
+        Odoo's, but double precision where Odoo uses numeric (monetary
+        fields, and floats with digits). The reports compute their figures
+        in double precision (see
+        `customer.rating.rules._to_report_currency`), the ORM reads both
+        types as Python floats, and converting each figure of each inserted
+        line to numeric cost a third of the insert (301,058 cross-view
+        lines: 1.2 s, 0.8 s in double precision)."""
+        if field.column_type[0] == "numeric":
+            return ("float8", "double precision")
+        return field.column_type
+
+    @api.model
     def _lines_table_current(self, columns):
         """Whether the table has exactly the columns of `columns` (name:
         field) and no foreign key."""
@@ -138,7 +153,9 @@ class CustomerRatingReportMixin(models.AbstractModel):
             name: column["udt_name"]
             for name, column in sql.table_columns(cr, self._table).items()
         }
-        expected = {name: field.column_type[0] for name, field in columns.items()}
+        expected = {
+            name: self._lines_column_type(field)[0] for name, field in columns.items()
+        }
         cr.execute(
             SQL(
                 "SELECT 1 FROM pg_constraint"

@@ -2,7 +2,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from ..wizards.customer_rating_wizard import REPORT_MODELS
 from .common import TODAY, CustomerRatingCommon
@@ -76,6 +76,29 @@ class TestReportStorage(CustomerRatingCommon):
         self.assertNotEqual(self._table_oid(model), kept)
         self.assertEqual(self._foreign_keys(model), 0)
         self.assertTrue(self._run("lost").action_open())
+
+    def test_figures_stored_in_double_precision(self):
+        """Monetary fields and floats with digits, numeric in Odoo's tables,
+        are double precision in the lines' tables; a table with a numeric
+        figure (an older version's) is rebuilt."""
+        for name in set(REPORT_MODELS.values()):
+            model = self.env[name]
+            columns = sql.table_columns(self.env.cr, model._table)
+            for field in model._lines_table_columns().values():
+                if field.type in ("monetary", "float"):
+                    self.assertEqual(
+                        columns[field.name]["udt_name"], "float8", field.name
+                    )
+        model = self.env["customer.rating.line"]
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE %s ALTER COLUMN profit TYPE numeric",
+                SQL.identifier(model._table),
+            )
+        )
+        self.assertFalse(model._lines_table_current(model._lines_table_columns()))
+        model.init()
+        self.assertTrue(model._lines_table_current(model._lines_table_columns()))
 
     def test_table_missing_a_column_rebuilt(self):
         model = self.env["customer.rating.line"]
