@@ -68,9 +68,10 @@ class CustomerRatingBranchLine(models.TransientModel):
             "customer_count": SQL("c.partner_id"),
             "branch_id": SQL("c.company_id"),
             "team_id": SQL("c.team_id"),
+            # the branch of the customer's largest revenue, the first on a tie
             "home_company_id": SQL(
-                "FIRST_VALUE(c.company_id) OVER (PARTITION BY c.partner_id"
-                " ORDER BY c.company_revenue DESC, c.company_id)"
+                "-(MAX(ARRAY[c.company_revenue, -c.company_id])"
+                " OVER (PARTITION BY c.partner_id))[2]::int"
             ),
             "revenue": SQL("c.revenue"),
             "returns": SQL("c.returns"),
@@ -116,14 +117,19 @@ class CustomerRatingBranchLine(models.TransientModel):
     @api.model
     def _crossed_query(self):
         """Sales and returns of the period per customer, branch and team,
-        with the customer's revenue at the branch for the home branch."""
+        with the customer's revenue at the branch for the home branch: the
+        sum over the rows of the same branch (the window's peers), sorted by
+        customer and branch, so that the home branch's window over each
+        customer reads them without sorting again."""
         return SQL(
             """
             SELECT partner_id, company_id, team_id,
                    SUM(revenue) AS revenue, SUM(returns) AS returns,
                    SUM(profit) AS profit, SUM(order_count) AS order_count,
-                   SUM(SUM(revenue)) OVER (PARTITION BY partner_id, company_id)
-                       AS company_revenue
+                   SUM(SUM(revenue)) OVER (
+                       PARTITION BY partner_id ORDER BY company_id
+                       RANGE BETWEEN CURRENT ROW AND CURRENT ROW
+                   ) AS company_revenue
               FROM facts
              GROUP BY partner_id, company_id, team_id
             """

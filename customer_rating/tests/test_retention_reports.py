@@ -201,6 +201,36 @@ class TestRetentionReports(RetentionCommon):
         rows = self._xlsx_rows(wizard)
         self.assertEqual(rows[-1][3], sum(expected_count.values()))
 
+    def test_visit_hours_in_a_time_zone_off_the_hour(self):
+        """Kathmandu is 5:45 ahead of UTC: orders a second apart either side
+        of a local hour (and of a local midnight) fall in different hours
+        (and weekdays), and the branch's cells match each order's own."""
+        self.branch.partner_id.tz = "Asia/Kathmandu"
+        for when in (
+            "2026-05-04 10:14:59",  # Mon 15:59:59
+            "2026-05-04 10:15:00",  # Mon 16:00
+            "2026-05-04 18:14:59",  # Mon 23:59:59
+            "2026-05-04 18:15:00",  # Tue 00:00
+        ):
+            self._order(self.cleo, when, 1, self.branch)
+        tz = pytz.timezone("Asia/Kathmandu")
+        expected = Counter()
+        for order in self.env["sale.order"].search(
+            [("company_id", "=", self.branch.id), ("state", "=", "sale")]
+        ):
+            local = pytz.utc.localize(order.date_order).astimezone(tz)
+            if DATE_FROM <= local.date() <= TODAY:
+                expected[str(local.isoweekday()), f"{local.hour:02d}"] += 1
+        lines = self._run("visits")._report_lines()
+        cells = {
+            (ln.weekday, ln.hour): ln.order_count
+            for ln in lines
+            if ln.branch_id == self.branch
+        }
+        self.assertEqual(cells, dict(expected))
+        for cell in (("1", "15"), ("1", "16"), ("1", "23"), ("2", "00")):
+            self.assertIn(cell, cells)
+
     def test_reversed_period_is_refused(self):
         with self.assertRaises(ValidationError):
             self._run("lost", date_from=TODAY, date_to=DATE_FROM)
