@@ -100,11 +100,14 @@ class CustomerRatingMarketingLine(models.TransientModel):
         return {"cost_per_customer": "spend"}
 
     @api.model
-    def _newcomers_domain(self):
+    def _newcomers_domain(self, scope):
         """The orders of the newcomers (CTE `newcomers`) and of their
         contacts: the figures below are only the newcomers', so only their
-        orders are read."""
+        orders are read. They all date from the period (a newcomer's first
+        order does): the bound changes no figure, but spares the retention
+        rule reading all history, which it otherwise does."""
         return [
+            ("date_order", ">=", scope.start),
             (
                 "partner_id",
                 "in",
@@ -118,7 +121,7 @@ class CustomerRatingMarketingLine(models.TransientModel):
     @api.model
     def _query(self, scope):
         rules = self.env["customer.rating.rules"]
-        newcomers = self._newcomers_domain()
+        newcomers = self._newcomers_domain(scope)
         ctes = {
             "newcomers": self._newcomers_query(scope, rules),
             **self._cost_ctes(scope, rules, newcomers),
