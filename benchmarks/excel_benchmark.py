@@ -13,8 +13,8 @@ Memory: the peak of Python's allocations during one more run of each, traced
 by tracemalloc (not timed), and the peak resident set size during the timed
 runs less the one before (Linux: the peak is reset through
 /proc/self/clear_refs; memory Python freed before is reused without showing
-there). Prints the median of --repeat runs. Targets: within 1.2x of the floor's
-time and under +100 MB.
+there). Prints the median of --repeat runs, floor and export in turn.
+Targets: within 1.2x of the floor's time and under +100 MB.
 """
 
 import argparse
@@ -47,23 +47,34 @@ def traced_peak(function):
         tracemalloc.stop()
 
 
-def measure(function, repeat):
-    """Median seconds, median extra peak resident memory (MB) and the
-    traced peak (MB) of `function`."""
-    timings, memory = [], []
+def run_once(function):
+    """Seconds and growth of the peak resident set size (MB) of one run."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")  # reset the peak resident set size
+    before = rss_kib("VmRSS")
+    started = time.perf_counter()
+    function()
+    seconds = time.perf_counter() - started
+    return seconds, (rss_kib("VmHWM") - before) / 1024
+
+
+def measure(functions, repeat):
+    """{name: (median seconds, median extra peak resident memory (MB),
+    traced peak (MB))} of `functions` ({name: function}), run in turn
+    `repeat` times (one run of each, then the next round): a change of the
+    machine's speed during the benchmark weighs on all of them alike."""
+    runs = {name: [] for name in functions}
     for _ in range(repeat):
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-            refs.write("5")  # reset the peak resident set size
-        before = rss_kib("VmRSS")
-        started = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - started)
-        memory.append((rss_kib("VmHWM") - before) / 1024)
-    return (
-        statistics.median(timings),
-        statistics.median(memory),
-        traced_peak(function),
-    )
+        for name, function in functions.items():
+            runs[name].append(run_once(function))
+    return {
+        name: (
+            statistics.median(seconds for seconds, _memory in runs[name]),
+            statistics.median(memory for _seconds, memory in runs[name]),
+            traced_peak(function),
+        )
+        for name, function in functions.items()
+    }
 
 
 def write_floor(rows):
@@ -117,10 +128,13 @@ def main():
             for values in lines._xlsx_rows(columns)
         ]
         env.invalidate_all()
-        results = {
-            "xlsxwriter alone (floor)": measure(lambda: write_floor(rows), args.repeat),
-            "report export": measure(lambda: wizard._xlsx_file(), args.repeat),
-        }
+        results = measure(
+            {
+                "xlsxwriter alone (floor)": lambda: write_floor(rows),
+                "report export": wizard._xlsx_file,
+            },
+            args.repeat,
+        )
         size = len(wizard._xlsx_file()[1])
         cr.rollback()
     print(

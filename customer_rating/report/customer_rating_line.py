@@ -75,16 +75,41 @@ class CustomerRatingLine(models.TransientModel):
 
     @api.depends("rank", "previous_rank")
     def _compute_movement(self):
+        labels = self._movement_labels()
         for line in self:
-            change = line.previous_rank - line.rank
-            if not line.previous_rank:
-                line.movement = self.env._("new")
-            elif change > 0:
-                line.movement = self.env._("up %s", change)
-            elif change < 0:
-                line.movement = self.env._("down %s", -change)
-            else:
-                line.movement = "="
+            line.movement = self._movement(line.rank, line.previous_rank, labels)
+
+    @api.model
+    def _movement_labels(self):
+        """The words of a movement, translated once (new, up, down)."""
+        return self.env._("new"), self.env._("up %s"), self.env._("down %s")
+
+    @api.model
+    def _movement(self, rank, previous_rank, labels):
+        """A line's movement from its rank and previous rank (0: none), in
+        the words of `_movement_labels`."""
+        new, up, down = labels
+        change = previous_rank - rank
+        if not previous_rank:
+            return new
+        if change > 0:
+            return up % change
+        if change < 0:
+            return down % -change
+        return "="
+
+    @api.model
+    def _xlsx_row_computes(self):
+        labels = self._movement_labels()
+        return {
+            **super()._xlsx_row_computes(),
+            "movement": (
+                ("rank", "previous_rank"),
+                lambda values: self._movement(
+                    values["rank"], values["previous_rank"], labels
+                ),
+            ),
+        }
 
     @api.model
     def _xlsx_columns(self):

@@ -232,8 +232,12 @@ class TestCustomerRating(CustomerRatingCommon):
         self.assertEqual(len(rows), len(lines) + 1)
         for row, line in zip(rows, lines, strict=False):
             self.assertEqual(row[0], line.rank)
+            # derived from the row in the export, computed by the ORM here
+            self.assertEqual(row[1], line.movement)
             self.assertEqual(row[2], line.partner_id.display_name)
             self.assertAlmostEqual(row[3], line.revenue, places=2)
+        self.assertIn("new", lines.mapped("movement"))
+        self.assertTrue(any(m.startswith("down ") for m in lines.mapped("movement")))
         total = rows[-1]
         self.assertEqual(total[0], "Total")
         self.assertAlmostEqual(total[5], sum(lines.mapped("net_revenue")), places=2)
