@@ -13,10 +13,11 @@ could take.
     python3 benchmarks/reports_benchmark.py -c .local/odoo.conf -d customer_rating_bench
     python3 benchmarks/reports_benchmark.py -c ... -d ... --explain [--report lost]
 
-Prints the median of --repeat runs, the lines of each report next to the
-floor's rows, the ratio and the target: the rating within 1.3x of its
-two-period floor (with first purchase and home branch, over all history;
-parallel workers allowed) and faster than `sale.report`
+Prints the median of --repeat runs (report, floor and, for the rating,
+`sale.report` run in turn: one of each per round), the lines of each
+report next to the floor's rows, the ratio and the target: the rating
+within 1.3x of its two-period floor (with first purchase and home branch,
+over all history; parallel workers allowed) and faster than `sale.report`
 grouped by customer; every other report within 2x of its floor.
 
 Memory, per run: what PostgreSQL spilled to temporary files (sorts and
@@ -124,6 +125,27 @@ def measure(cr, function, repeat):
         "temp_bytes": max(written for _files, written in spills),
         "rss_kib": max(rss),
         "timings": timings,
+    }
+
+
+def measure_in_turn(cr, functions, repeat):
+    """`measure` of each of `functions` ({name: function}), run in turn:
+    one run of each per round, `repeat` rounds, so that a change of the
+    machine's speed during the benchmark weighs on all of them alike."""
+    runs = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            runs[name].append(measure(cr, function, 1))
+    return {
+        name: {
+            "seconds": statistics.median(run["seconds"] for run in measures),
+            "result": measures[-1]["result"],
+            "temp_files": max(run["temp_files"] for run in measures),
+            "temp_bytes": max(run["temp_bytes"] for run in measures),
+            "rss_kib": max(run["rss_kib"] for run in measures),
+            "timings": [run["seconds"] for run in measures],
+        }
+        for name, measures in runs.items()
     }
 
 
@@ -544,9 +566,23 @@ def benchmark(env, reports, repeat):
     wizard = new_wizard(env, "rating")._with_branches()
     floors = Floors(wizard.env, wizard._scope())
     rows = []
+    extra = {}
+
+    def sale_report():
+        tune(env)
+        return floors.sale_report()
+
     for report in reports:
-        run = measure(cr, lambda r=report: run_report(env, r), repeat)
-        floor = measure(cr, lambda r=report: floors.run(r), repeat)
+        functions = {
+            "report": lambda r=report: run_report(env, r),
+            "floor": lambda r=report: floors.run(r),
+        }
+        if report == "rating":
+            functions["sale.report"] = sale_report
+        measures = measure_in_turn(cr, functions, repeat)
+        run, floor = measures["report"], measures["floor"]
+        if "sale.report" in measures:
+            extra["sale.report"] = measures["sale.report"]["seconds"]
         rows.append(
             (
                 report,
@@ -566,14 +602,6 @@ def benchmark(env, reports, repeat):
             f" spill {floor['temp_bytes'] / 2**20:.1f} MB",
             flush=True,
         )
-    extra = {}
-    if "rating" in reports:
-
-        def sale_report():
-            tune(env)
-            return floors.sale_report()
-
-        extra["sale.report"] = measure(cr, sale_report, repeat)["seconds"]
     return rows, extra
 
 
