@@ -115,7 +115,7 @@ class CustomerRatingMarketingLine(models.TransientModel):
                     "(SELECT id FROM res_partner WHERE commercial_partner_id"
                     " IN (SELECT partner_id FROM newcomers))"
                 ),
-            )
+            ),
         ]
 
     @api.model
