@@ -191,7 +191,7 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         )
         by_id = {values["id"]: values for values in rows}
         self.browse([line for line in ids if line not in by_id]).check_access("read")
-        return [by_id[line] for line in ids]
+        return [by_id[line] for line in ids if line in by_id]
 
     @api.model
     def _xlsx_add_names(self, names, model, rows, column):
