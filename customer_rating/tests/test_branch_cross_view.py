@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import TODAY, CustomerRatingCommon, xlsx_sheet
+from .common import TODAY, CustomerRatingCommon, post_refund, xlsx_sheet
 
 
 @tagged("post_install", "-at_install")
@@ -53,6 +53,22 @@ class TestBranchCrossView(CustomerRatingCommon):
         home = {line.partner_id: line.home_company_id for line in lines}
         self.assertEqual(home[self.acme], self.main)
         self.assertEqual(home[self.carla], self.branch)
+
+    def test_return_where_nothing_was_sold_in_the_period(self):
+        """A return in the period of an order bought before it, at a branch
+        where the customer bought nothing in the period: a cell of its own,
+        returns only, and the home branch stays where they spent."""
+        old_order = self._order(self.carla, "2026-02-01 12:00", 3, self.main)
+        refund = post_refund(old_order, quantity=1, day="2026-04-01")
+        lines = self._lines(self._run("branches")).filtered(
+            lambda line: line.partner_id == self.carla
+        )
+        cell = lines.filtered(lambda line: line.branch_id == self.main)
+        self.assertEqual(len(cell), 1)
+        self.assertEqual((cell.revenue, cell.order_count), (0, 0))
+        self.assertAlmostEqual(cell.returns, refund.amount_untaxed, places=2)
+        self.assertAlmostEqual(cell.net_revenue, -refund.amount_untaxed, places=2)
+        self.assertEqual(set(lines.home_company_id), {self.branch})
 
     def test_teams_view_and_excel_matrix(self):
         wizard = self._run("teams")
