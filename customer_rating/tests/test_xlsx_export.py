@@ -72,6 +72,41 @@ class TestLargeExcelExport(TransactionCase):
         self.assertEqual(rows[-1][0], "Total")
         self.assertEqual([cell.value for cell in sheet[3]][0], "Customer")
 
+    def test_customers_named_as_the_list_names_them(self):
+        """A customer is written with their display name: the stored complete
+        name read with the line, or, for an address without a name of its
+        own, the name the ORM gives it."""
+        company = self.env["res.partner"].create(
+            {"name": "CR Export Company", "is_company": True}
+        )
+        address = self.env["res.partner"].create(
+            {"parent_id": company.id, "type": "invoice"}
+        )
+        contact = self.env["res.partner"].create(
+            {"parent_id": company.id, "name": "CR Export Buyer"}
+        )
+        wizard = self.env["customer.rating.wizard"].create({"report": "gaps"})
+        lines = self.env["customer.rating.gap.line"].create(
+            [
+                {
+                    "wizard_id": wizard.id,
+                    "company_id": self.env.company.id,
+                    "partner_id": partner.id,
+                    "categ_id": self.categories[0].id,
+                }
+                for partner in (address, contact)
+            ]
+        )
+        content = lines._xlsx_content("Gaps")
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        names = [
+            row[0] for row in sheet.iter_rows(min_row=4, max_row=5, values_only=True)
+        ]
+        self.assertEqual(
+            names, [address.display_name, "CR Export Company, CR Export Buyer"]
+        )
+        self.assertTrue(address.display_name)
+
     def test_datetimes_in_the_users_time_zone(self):
         """Datetimes are written in the user's time zone (converted by
         PostgreSQL for the stored columns), summer and winter time apart."""
