@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+import json
 import re
 import tempfile
 from collections import defaultdict
@@ -280,19 +281,18 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
 
     def _xlsx_matrix(self, title, row_field, column_field, value_field, distinct_label):
         """A cross table of these lines, as the pivot view shows it: rows by
-        `row_field` (largest total first), columns by `column_field`, the sum
-        of `value_field` in the cells, row and column totals, and a last row
-        counting the distinct rows per column."""
-        cells = defaultdict(float)
-        row_totals = defaultdict(float)
-        members = defaultdict(set)
-        for line in self:
-            row, column = line[row_field], line[column_field]
-            cells[row, column] += line[value_field]
-            row_totals[row] += line[value_field]
-            members[column].add(row)
-        rows = sorted(row_totals, key=lambda r: (-row_totals[r], r.display_name or ""))
-        columns = sorted(members, key=lambda c: c.display_name or "")
+        `row_field` (a customer; largest total first, then by name), columns
+        by `column_field`, the sum of `value_field` in the cells, row and
+        column totals, and a last row counting the distinct rows per column.
+
+        PostgreSQL sums the cells and sorts the rows, over the lines the
+        ORM's `_search` gives (the user's record rules), and the rows are
+        written as they are fetched: reading every line through the ORM took
+        349 MB for 77,267 lines. Lines the rules refuse go through
+        `check_access`, for its error."""
+        self._xlsx_check_readable()
+        columns = self._xlsx_matrix_columns(column_field)
+        unnamed = self._xlsx_matrix_unnamed_rows(row_field)
         output = io.BytesIO()
         workbook = new_workbook(output)
         sheet = workbook.add_worksheet(sheet_name(title))
@@ -312,26 +312,125 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
             sheet.write_string(2, col, column.display_name or undefined, bold)
         total_col = len(columns) + 1
         sheet.write_string(2, total_col, self.env._("Total"), bold)
-        for row_index, row in enumerate(rows, start=3):
-            sheet.write_string(row_index, 0, row.display_name or undefined)
-            for col, column in enumerate(columns, start=1):
-                if (row, column) in cells:
-                    sheet.write_number(row_index, col, cells[row, column], money)
-            sheet.write_number(row_index, total_col, row_totals[row], money_total)
-        totals_row = len(rows) + 3
-        sheet.write_string(totals_row, 0, self.env._("Total"), bold)
-        for col, column in enumerate(columns, start=1):
-            column_total = sum(cells[row, column] for row in members[column])
-            sheet.write_number(totals_row, col, column_total, money_total)
-        sheet.write_number(totals_row, total_col, sum(row_totals.values()), money_total)
+        places = {column.id or None: col for col, column in enumerate(columns, 1)}
+        column_totals = defaultdict(float)
+        members = defaultdict(int)
+        row_index = 3
+        cr = self.env.cr
+        cr.execute(
+            self._xlsx_matrix_rows(row_field, column_field, value_field, unnamed)
+        )
+        while rows := cr.fetchmany(XLSX_CHUNK):
+            for row_id, name, total, cells in rows:
+                label = name or unnamed.get(row_id) or undefined
+                sheet.write_string(row_index, 0, label)
+                for column_id, value in cells:
+                    sheet.write_number(row_index, places[column_id], value, money)
+                    column_totals[column_id] += value
+                    members[column_id] += 1
+                sheet.write_number(row_index, total_col, total, money_total)
+                row_index += 1
+        sheet.write_string(row_index, 0, self.env._("Total"), bold)
+        for column_id, col in places.items():
+            sheet.write_number(row_index, col, column_totals[column_id], money_total)
+        sheet.write_number(
+            row_index, total_col, sum(column_totals.values()), money_total
+        )
         # constant memory: a row is written whole before the next one
-        sheet.write_string(totals_row + 1, 0, distinct_label, bold)
-        for col, column in enumerate(columns, start=1):
-            sheet.write_number(totals_row + 1, col, len(members[column]), bold)
-        sheet.write_number(totals_row + 1, total_col, len(rows), bold)
+        sheet.write_string(row_index + 1, 0, distinct_label, bold)
+        for column_id, col in places.items():
+            sheet.write_number(row_index + 1, col, members[column_id], bold)
+        sheet.write_number(row_index + 1, total_col, row_index - 3, bold)
         sheet.freeze_panes(3, 1)
         workbook.close()
         return output.getvalue()
+
+    def _xlsx_check_readable(self):
+        """Raise Odoo's error if the user's rules refuse some of these lines:
+        the refused ones are found in SQL, and only they go through
+        `check_access` (which evaluates the rules in Python, line by line)."""
+        readable = self._search([("id", "in", self.ids)])
+        [(refused,)] = self.env.execute_query(
+            SQL(
+                "SELECT COALESCE(array_agg(line.id), '{}') FROM unnest(%s::int[])"
+                " AS line(id) WHERE line.id NOT IN (%s)",
+                self.ids,
+                readable.select(),
+            )
+        )
+        self.browse(refused).check_access("read")
+
+    def _xlsx_matrix_columns(self, column_field):
+        """The records of `column_field` of these lines, sorted by name; an
+        empty record for lines without one."""
+        comodel = self.env[self._fields[column_field].comodel_name]
+        ids = [
+            column_id
+            for (column_id,) in self.env.execute_query(
+                self._search([("id", "in", self.ids)]).select(
+                    SQL("DISTINCT %s", SQL.identifier(self._table, column_field))
+                )
+            )
+        ]
+        columns = [comodel.browse(column_id) for column_id in ids]
+        return sorted(columns, key=lambda column: column.display_name or "")
+
+    def _xlsx_matrix_unnamed_rows(self, row_field):
+        """{id: display name} of the customers of `row_field` of these lines
+        who have no name of their own (an address), as the ORM names them;
+        the others' stored complete name is their display name (see
+        `_xlsx_matrix_rows`)."""
+        partners = self.env["res.partner"].sudo()  # names, as `read` shows them
+        partners.flush_model(["name", "complete_name"])
+        row = SQL.identifier(self._table, row_field)
+        lines = self._search([("id", "in", self.ids)])
+        lines.add_join(
+            "JOIN", "xlsx_unnamed", "res_partner", SQL("xlsx_unnamed.id = %s", row)
+        )
+        lines.add_where(SQL("COALESCE(xlsx_unnamed.name, '') = ''"))
+        ids = [
+            row_id
+            for (row_id,) in self.env.execute_query(
+                lines.select(SQL("DISTINCT %s", row))
+            )
+        ]
+        return {partner.id: partner.display_name for partner in partners.browse(ids)}
+
+    def _xlsx_matrix_rows(self, row_field, column_field, value_field, unnamed):
+        """SQL: one row per customer of these lines: id, name (NULL for the
+        customers of `unnamed`, {id: name}), total, and cells ([column id,
+        sum] pairs in a JSON array), the largest total first, then by name
+        as Python sorts text (by code point: the "C" collation of UTF-8),
+        then by id."""
+        column = SQL.identifier
+        cells = self._search([("id", "in", self.ids)]).select(
+            SQL(
+                "%s AS row_id, %s AS column_id, SUM(%s) AS value",
+                column(self._table, row_field),
+                column(self._table, column_field),
+                column(self._table, value_field),
+            )
+        )
+        return SQL(
+            """
+            WITH cells AS (%(cells)s GROUP BY 1, 2)
+            SELECT r.row_id, r.name, r.total, r.cells
+              FROM (SELECT c.row_id,
+                           MAX(p.complete_name) FILTER (
+                               WHERE COALESCE(p.name, '') != '') AS name,
+                           SUM(c.value) AS total,
+                           json_agg(json_build_array(c.column_id, c.value)) AS cells
+                      FROM cells c
+                      LEFT JOIN res_partner p ON p.id = c.row_id
+                     GROUP BY c.row_id) r
+             ORDER BY r.total DESC,
+                      COALESCE(r.name, %(unnamed)s::jsonb ->> r.row_id::text, '')
+                          COLLATE "C",
+                      r.row_id
+            """,
+            cells=cells,
+            unnamed=json.dumps({str(key): name for key, name in unnamed.items()}),
+        )
 
     @api.model
     def _xlsx_blank_bases(self):

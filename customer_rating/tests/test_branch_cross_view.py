@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from collections import defaultdict
 from datetime import date
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command
@@ -130,3 +132,81 @@ class TestBranchCrossView(CustomerRatingCommon):
             (self.branch.id, self.branch.display_name),
             [group["branch_id"] for group in groups["groups"]],
         )
+
+    def test_excel_matrix_cell_by_cell(self):
+        """The whole matrix, cell by cell, against the lines summed here: a
+        line without a team (a column "None"), two lines in one cell, a
+        customer without a name of their own (an address, named as the ORM
+        names it), and ties on the total ordered by name as Python sorts
+        text."""
+        wizard = self.env["customer.rating.wizard"].create({"report": "teams"})
+        partner = self.env["res.partner"]
+        zed, alpha, beta = partner.create(
+            [{"name": "CR Zed"}, {"name": "CR alpha"}, {"name": "CR Beta"}]
+        )
+        address = partner.create({"parent_id": self.acme.id, "type": "invoice"})
+        other_team = self.env["crm.team"].create({"name": "CR Export Team"})
+        cells = [
+            (zed, self.team, 60.0),
+            (zed, self.team, 40.0),
+            (zed, other_team, -10.0),
+            (alpha, self.team, 50.0),
+            (beta, self.env["crm.team"], 50.0),
+            (address, other_team, 50.0),
+        ]
+        lines = self.env["customer.rating.branch.line"].create(
+            [
+                {
+                    "wizard_id": wizard.id,
+                    "company_id": self.main.id,
+                    "partner_id": customer.id,
+                    "branch_id": self.main.id,
+                    "team_id": team.id,
+                    "net_revenue": value,
+                }
+                for customer, team, value in cells
+            ]
+        )
+        content = lines._xlsx_matrix(
+            "Teams", "partner_id", "team_id", "net_revenue", "Customers"
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.iter_rows(min_row=3, values_only=True))
+        teams = sorted(
+            {team for _c, team, _v in cells}, key=lambda t: t.display_name or ""
+        )
+        sums = defaultdict(float)
+        for customer, team, value in cells:
+            sums[customer, team] += value
+        totals = defaultdict(float)
+        for (customer, _team), value in sums.items():
+            totals[customer] += value
+        customers = sorted(totals, key=lambda c: (-totals[c], c.display_name))
+        expected = [
+            ("Partner", *(t.display_name if t else "None" for t in teams), "Total"),
+            *(
+                (
+                    customer.display_name,
+                    *(sums.get((customer, team)) for team in teams),
+                    totals[customer],
+                )
+                for customer in customers
+            ),
+            (
+                "Total",
+                *(sum(v for (_c, t), v in sums.items() if t == team) for team in teams),
+                sum(totals.values()),
+            ),
+            (
+                "Customers",
+                *(len([1 for (_c, t) in sums if t == team]) for team in teams),
+                len(customers),
+            ),
+        ]
+        self.assertEqual(
+            [c.display_name for c in customers],
+            ["CR Zed", "CR Acme, Invoice Address", "CR Beta", "CR alpha"],
+        )
+        self.assertEqual(rows[0][0], lines._fields["partner_id"].string)
+        self.assertEqual(rows[1:], expected[1:])
+        self.assertEqual(rows[0][1:], expected[0][1:])

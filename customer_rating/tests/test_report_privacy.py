@@ -72,6 +72,8 @@ class TestReportPrivacy(CustomerRatingCommon):
                 with self.assertRaises(AccessError):
                     lines.with_user(self.other)._xlsx_content(report)
                 with self.assertRaises(AccessError):
+                    lines.with_user(self.other)._report_xlsx(wizard)
+                with self.assertRaises(AccessError):
                     wizard.with_user(self.other).read(["report"])
                 with self.assertRaises(AccessError):
                     wizard.with_user(self.other).action_open()
