@@ -70,6 +70,8 @@ class TestReportPrivacy(CustomerRatingCommon):
                 with self.assertRaises(AccessError):
                     lines.with_user(self.other).unlink()
                 with self.assertRaises(AccessError):
+                    model._unlink_wizard_lines(wizard)
+                with self.assertRaises(AccessError):
                     lines.with_user(self.other)._xlsx_content(report)
                 with self.assertRaises(AccessError):
                     lines.with_user(self.other)._report_xlsx(wizard)
@@ -96,6 +98,22 @@ class TestReportPrivacy(CustomerRatingCommon):
         )
         lines.unlink()
         self.assertFalse(lines.exists())
+
+    def test_a_new_run_and_a_deleted_wizard_delete_the_lines(self):
+        """The lines of a wizard are deleted (in SQL) when its report runs
+        again and when it is deleted; the other wizards' stay."""
+        wizard = self._wizard_of(self.owner).with_user(self.owner)
+        other_wizard = self._wizard_of(self.owner)
+        first = wizard._report_lines()
+        kept = other_wizard._report_lines()
+        wizard.action_open()
+        second = wizard._report_lines()
+        self.assertTrue(second)
+        self.assertFalse(first.exists())
+        self.assertEqual(len(second), len(first))
+        wizard.unlink()
+        self.assertFalse(second.exists())
+        self.assertEqual(kept.exists(), kept)
 
     def test_excel_text_is_never_a_formula(self):
         names = ['=HYPERLINK("http://example.com","x")', "+1+2", "-3", "@SUM(A1)"]

@@ -175,7 +175,7 @@ class CustomerRatingWizard(models.TransientModel):
         """Delete the wizards' lines too: the lines' tables have no foreign
         key to cascade the deletion (see the report mixin's `init`)."""
         for model in set(REPORT_MODELS.values()):
-            self.env[model].search([("wizard_id", "in", self.ids)]).unlink()
+            self.env[model]._unlink_wizard_lines(self)
         return super().unlink()
 
     @api.model
@@ -237,7 +237,7 @@ class CustomerRatingWizard(models.TransientModel):
         # Whether the report may read on the replica, asked before the
         # previous lines are deleted (see `_replica_usable`).
         replica = wizard._report_model()._replica_usable()
-        wizard._report_lines().unlink()
+        wizard._report_model()._unlink_wizard_lines(wizard)
         wizard._report_model()._fill(scope, replica=replica)
         self.invalidate_recordset(["line_ids"])
 
