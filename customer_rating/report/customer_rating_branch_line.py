@@ -155,6 +155,7 @@ class CustomerRatingBranchLine(models.TransientModel):
         """The cross view as the pivot shows it: customers x branches (or
         teams) of net revenue, with totals and distinct customers."""
         return self._xlsx_matrix(
+            [("wizard_id", "=", wizard.id)],
             wizard._title(),
             row_field="partner_id",
             column_field=self._dimension(wizard),

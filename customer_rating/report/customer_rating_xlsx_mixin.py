@@ -279,8 +279,13 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         """A datetime of the ORM (naive, UTC) in the user's time zone."""
         return pytz.utc.localize(value).astimezone(self._xlsx_tz()).replace(tzinfo=None)
 
-    def _xlsx_matrix(self, title, row_field, column_field, value_field, distinct_label):
-        """A cross table of these lines, as the pivot view shows it: rows by
+    @api.model
+    def _xlsx_matrix(
+        self, domain, title, row_field, column_field, value_field, distinct_label
+    ):
+        """A cross table of the lines of `domain`, as the pivot view shows it
+        (a report's export: its wizard's lines, searched by their wizard
+        rather than by hundreds of thousands of ids): rows by
         `row_field` (a customer; largest total first, then by name), columns
         by `column_field`, the sum of `value_field` in the cells, row and
         column totals, and a last row counting the distinct rows per column.
@@ -290,9 +295,9 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         written as they are fetched: reading every line through the ORM took
         349 MB for 77,267 lines. Lines the rules refuse go through
         `check_access`, for its error."""
-        self._xlsx_check_readable()
-        columns = self._xlsx_matrix_columns(column_field)
-        unnamed = self._xlsx_matrix_unnamed_rows(row_field)
+        self._xlsx_check_readable(domain)
+        columns = self._xlsx_matrix_columns(domain, column_field)
+        unnamed = self._xlsx_matrix_unnamed_rows(domain, row_field)
         output = io.BytesIO()
         workbook = new_workbook(output)
         sheet = workbook.add_worksheet(sheet_name(title))
@@ -318,13 +323,15 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         row_index = 3
         cr = self.env.cr
         cr.execute(
-            self._xlsx_matrix_rows(row_field, column_field, value_field, unnamed)
+            self._xlsx_matrix_rows(
+                domain, row_field, column_field, value_field, unnamed
+            )
         )
         while rows := cr.fetchmany(XLSX_CHUNK):
-            for row_id, name, total, cells in rows:
+            for row_id, name, total, column_ids, values in rows:
                 label = name or unnamed.get(row_id) or undefined
                 sheet.write_string(row_index, 0, label)
-                for column_id, value in cells:
+                for column_id, value in zip(column_ids, values, strict=True):
                     sheet.write_number(row_index, places[column_id], value, money)
                     column_totals[column_id] += value
                     members[column_id] += 1
@@ -345,29 +352,31 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         workbook.close()
         return output.getvalue()
 
-    def _xlsx_check_readable(self):
-        """Raise Odoo's error if the user's rules refuse some of these lines:
-        the refused ones are found in SQL, and only they go through
-        `check_access` (which evaluates the rules in Python, line by line)."""
-        readable = self._search([("id", "in", self.ids)])
+    @api.model
+    def _xlsx_check_readable(self, domain):
+        """Raise Odoo's error if the user's rules refuse some lines of
+        `domain`: the refused ones are found in SQL, and only they go through
+        `check_access` (which evaluates the rules in Python, line by
+        line)."""
         [(refused,)] = self.env.execute_query(
             SQL(
-                "SELECT COALESCE(array_agg(line.id), '{}') FROM unnest(%s::int[])"
-                " AS line(id) WHERE line.id NOT IN (%s)",
-                self.ids,
-                readable.select(),
+                "SELECT COALESCE(array_agg(line.id), '{}') FROM (%s) AS line(id)"
+                " WHERE line.id NOT IN (%s)",
+                self._where_calc(domain).select(),
+                self._search(domain).select(),
             )
         )
         self.browse(refused).check_access("read")
 
-    def _xlsx_matrix_columns(self, column_field):
-        """The records of `column_field` of these lines, sorted by name; an
-        empty record for lines without one."""
+    @api.model
+    def _xlsx_matrix_columns(self, domain, column_field):
+        """The records of `column_field` of the lines of `domain`, sorted by
+        name; an empty record for lines without one."""
         comodel = self.env[self._fields[column_field].comodel_name]
         ids = [
             column_id
             for (column_id,) in self.env.execute_query(
-                self._search([("id", "in", self.ids)]).select(
+                self._search(domain).select(
                     SQL("DISTINCT %s", SQL.identifier(self._table, column_field))
                 )
             )
@@ -375,15 +384,17 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         columns = [comodel.browse(column_id) for column_id in ids]
         return sorted(columns, key=lambda column: column.display_name or "")
 
-    def _xlsx_matrix_unnamed_rows(self, row_field):
-        """{id: display name} of the customers of `row_field` of these lines
+    @api.model
+    def _xlsx_matrix_unnamed_rows(self, domain, row_field):
+        """{id: display name} of the customers of `row_field` of the lines of
+        `domain`
         who have no name of their own (an address), as the ORM names them;
         the others' stored complete name is their display name (see
         `_xlsx_matrix_rows`)."""
         partners = self.env["res.partner"].sudo()  # names, as `read` shows them
         partners.flush_model(["name", "complete_name"])
         row = SQL.identifier(self._table, row_field)
-        lines = self._search([("id", "in", self.ids)])
+        lines = self._search(domain)
         lines.add_join(
             "JOIN", "xlsx_unnamed", "res_partner", SQL("xlsx_unnamed.id = %s", row)
         )
@@ -396,14 +407,15 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         ]
         return {partner.id: partner.display_name for partner in partners.browse(ids)}
 
-    def _xlsx_matrix_rows(self, row_field, column_field, value_field, unnamed):
-        """SQL: one row per customer of these lines: id, name (NULL for the
-        customers of `unnamed`, {id: name}), total, and cells ([column id,
-        sum] pairs in a JSON array), the largest total first, then by name
-        as Python sorts text (by code point: the "C" collation of UTF-8),
-        then by id."""
+    @api.model
+    def _xlsx_matrix_rows(self, domain, row_field, column_field, value_field, unnamed):
+        """SQL: one row per customer of the lines of `domain`: id, name (NULL
+        for the customers of `unnamed`, {id: name}), total, the columns and
+        their sums (two arrays in the same order); the largest total first,
+        then by name as Python sorts text (by code point: the "C" collation
+        of UTF-8), then by id."""
         column = SQL.identifier
-        cells = self._search([("id", "in", self.ids)]).select(
+        cells = self._search(domain).select(
             SQL(
                 "%s AS row_id, %s AS column_id, SUM(%s) AS value",
                 column(self._table, row_field),
@@ -414,12 +426,13 @@ class CustomerRatingXlsxMixin(models.AbstractModel):
         return SQL(
             """
             WITH cells AS (%(cells)s GROUP BY 1, 2)
-            SELECT r.row_id, r.name, r.total, r.cells
+            SELECT r.row_id, r.name, r.total, r.columns, r.cell_values
               FROM (SELECT c.row_id,
                            MAX(p.complete_name) FILTER (
                                WHERE COALESCE(p.name, '') != '') AS name,
                            SUM(c.value) AS total,
-                           json_agg(json_build_array(c.column_id, c.value)) AS cells
+                           array_agg(c.column_id) AS columns,
+                           array_agg(c.value) AS cell_values
                       FROM cells c
                       LEFT JOIN res_partner p ON p.id = c.row_id
                      GROUP BY c.row_id) r

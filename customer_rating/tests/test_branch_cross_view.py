@@ -168,7 +168,12 @@ class TestBranchCrossView(CustomerRatingCommon):
             ]
         )
         content = lines._xlsx_matrix(
-            "Teams", "partner_id", "team_id", "net_revenue", "Customers"
+            [("id", "in", lines.ids)],
+            "Teams",
+            "partner_id",
+            "team_id",
+            "net_revenue",
+            "Customers",
         )
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         rows = list(sheet.iter_rows(min_row=3, values_only=True))
