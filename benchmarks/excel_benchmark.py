@@ -166,11 +166,11 @@ def main():
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin")
-        # the owner's view: the main company first, all its branches
-        main = admin.env.ref("base.main_company")
-        env = odoo.api.Environment(
-            cr, admin.id, {"allowed_company_ids": (main | admin.company_ids).ids}
-        )
+        companies = admin.company_ids
+        if args.report == "branches":
+            # the owner's view: the main company first, all its branches
+            companies = admin.env.ref("base.main_company") | companies
+        env = odoo.api.Environment(cr, admin.id, {"allowed_company_ids": companies.ids})
         if args.report == "branches":
             wizard, rows, columns = cross_view(env)
         else:
