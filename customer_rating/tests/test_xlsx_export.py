@@ -73,9 +73,10 @@ class TestLargeExcelExport(TransactionCase):
         self.assertEqual([cell.value for cell in sheet[3]][0], "Customer")
 
     def test_customers_named_as_the_list_names_them(self):
-        """A customer is written with their display name: the stored complete
-        name read with the line, or, for an address without a name of its
-        own, the name the ORM gives it."""
+        """A customer is written with their display name: their stored
+        complete name, or, for an address without a name of its own, the
+        name the ORM gives it; a customer created in the same transaction
+        too (written to the database before it is read)."""
         company = self.env["res.partner"].create(
             {"name": "CR Export Company", "is_company": True}
         )
