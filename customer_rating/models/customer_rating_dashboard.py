@@ -88,6 +88,7 @@ class CustomerRatingDashboard(models.AbstractModel):
                     self.env.company,
                     list(days.values()),
                     rules._tz(),
+                    spending=False,
                 ),
             )
         )

@@ -125,7 +125,9 @@ class CustomerRatingMarketingLine(models.TransientModel):
         ctes = {
             "newcomers": self._newcomers_query(scope, rules),
             **self._cost_ctes(scope, rules, newcomers),
-            "retention": self._retention(scope, [scope.date_to], newcomers),
+            "retention": self._retention(
+                scope, [scope.date_to], newcomers, spending=False
+            ),
         }
         count = SQL("COUNT(*)")
         active = SQL("COUNT(*) FILTER (WHERE r.status = 'active')")

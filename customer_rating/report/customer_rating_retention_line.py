@@ -74,7 +74,9 @@ class CustomerRatingRetentionLine(models.TransientModel):
     @api.model
     def _query(self, scope):
         ctes = {
-            "retention": self._retention(scope, self._start_and_end_days(scope)),
+            "retention": self._retention(
+                scope, self._start_and_end_days(scope), spending=False
+            ),
             "customers": SQL(
                 """
                 SELECT e.user_id,

@@ -16,12 +16,17 @@ class CustomerRatingRetentionMixin(models.AbstractModel):
     _inherit = "customer.rating.report.mixin"
 
     @api.model
-    def _retention(self, scope, days, domain=()):
+    def _retention(self, scope, days, domain=(), spending=True):
         """Where each customer stands on each of the dates `days`, as an SQL
-        query; `domain` restricts the orders read (see
-        `_retention_days_query`)."""
+        query; `domain` restricts the orders read, `spending=False` leaves
+        out total_spent and spent_12m (see `_retention_days_query`)."""
         return self.env["customer.rating.rules"]._retention_days_query(
-            scope.companies, scope.company, days, scope.tz, domain=domain
+            scope.companies,
+            scope.company,
+            days,
+            scope.tz,
+            domain=domain,
+            spending=spending,
         )
 
     @api.model

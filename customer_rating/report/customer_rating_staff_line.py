@@ -239,7 +239,9 @@ class CustomerRatingStaffLine(models.TransientModel):
     @api.model
     def _query(self, scope):
         ctes = {
-            "retention": self._retention(scope, self._start_and_end_days(scope)),
+            "retention": self._retention(
+                scope, self._start_and_end_days(scope), spending=False
+            ),
             "retention_end": SQL(
                 "SELECT * FROM retention WHERE retention_day = %s", scope.date_to
             ),

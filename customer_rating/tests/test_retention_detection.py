@@ -146,6 +146,39 @@ class TestRetentionDetection(RetentionCommon):
             places=2,
         )
 
+    def test_without_spending_only_the_spending_is_left_out(self):
+        """The reports that compare statuses read the rule without its
+        spending: every other column of every row is the same, returns,
+        a day of returns only and two orders in one second included."""
+        post_refund(self._counted_orders(self.ana)[0], 1, "2026-03-10")
+        post_refund(self._counted_orders(self.cleo)[-1], 1, "2026-06-05")
+        self._order(self.dan, "2026-06-12 09:00", 1, self.main)
+        self._order(self.dan, "2026-06-12 09:00", 1, self.branch, user=self.salesman)
+        days = [date(2026, 3, 20), date(2026, 6, 5), TODAY]
+        rules = self.env["customer.rating.rules"]
+        self.env.flush_all()
+        rows = {}
+        for spending in (True, False):
+            self.env.cr.execute(
+                rules._retention_days_query(
+                    self.main | self.branch, self.main, days, "UTC", spending=spending
+                )
+            )
+            rows[spending] = {
+                (row["retention_day"], row["partner_id"]): row
+                for row in self.env.cr.dictfetchall()
+            }
+        self.assertEqual(rows[False].keys(), rows[True].keys())
+        self.assertGreater(len(rows[True]), 6)
+        for key, row in rows[False].items():
+            with self.subTest(day=key[0], partner_id=key[1]):
+                self.assertIsNone(row.pop("total_spent"))
+                self.assertIsNone(row.pop("spent_12m"))
+                full = dict(rows[True][key])
+                self.assertIsNotNone(full.pop("total_spent"))
+                full.pop("spent_12m")
+                self.assertEqual(row, full)
+
     def test_spent_12m_counts_the_returns_of_the_last_12_months(self):
         """The 12 months up to the last purchase (2026-04-05) start after
         2025-04-05: the order of that day is out, its return of 2026-04-20
