@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import TODAY, CustomerRatingCommon
+from .common import TODAY, CustomerRatingCommon, xlsx_sheet
 
 
 @tagged("post_install", "-at_install")
@@ -90,6 +90,35 @@ class TestOrderSet(CustomerRatingCommon):
                     places=2,
                 )
                 self.assertEqual(sum(lines.mapped("order_count")), 2)
+
+    def test_cross_views_excel_matrix(self):
+        """Her Excel matrix (summed in SQL) holds her customers and her
+        orders only: a row per customer, a column per branch or team."""
+        columns = {
+            "branches": lambda order: order.company_id.display_name,
+            "teams": lambda order: order.team_id.display_name,
+        }
+        for report, column in columns.items():
+            with self.subTest(report=report):
+                wizard, _lines = self._as_salesman(report)
+                rows = list(xlsx_sheet(wizard).iter_rows(min_row=3, values_only=True))
+                header, body, total = rows[0], rows[1:-2], rows[-2]
+                cells = {
+                    (row[0], name): value
+                    for row in body
+                    for name, value in zip(header[1:-1], row[1:-1], strict=True)
+                    if value is not None
+                }
+                expected = {
+                    (order.partner_id.display_name, column(order)): self._revenue(order)
+                    for order in self.own_orders
+                }
+                self.assertEqual(cells.keys(), expected.keys())
+                for key, value in expected.items():
+                    self.assertAlmostEqual(cells[key], value, places=2, msg=key)
+                self.assertAlmostEqual(
+                    total[-1], self._revenue(self.own_orders), places=2
+                )
 
     def test_buyers(self):
         _wizard, lines = self._as_salesman("buyers")
