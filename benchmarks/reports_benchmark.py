@@ -47,6 +47,7 @@ import time
 from datetime import timedelta
 
 import odoo
+from odoo import fields
 from odoo.tools import SQL
 
 DAY = timedelta(days=1)
@@ -437,7 +438,7 @@ class Floors:
         return SQL(
             """
             SELECT c.partner_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
-                   c.last_start, c.last_end, c.orders, c.revenue,
+                   c.last_user_id, c.last_start, c.last_end, c.orders, c.revenue,
                    %(at_risk_start)s AS at_risk_start, %(lost_start)s AS lost_start,
                    %(at_risk_end)s AS at_risk_end, %(lost_end)s AS lost_end
               FROM (SELECT partner_id, MAX(day) FILTER (WHERE %(before)s) AS last_start,
@@ -542,21 +543,57 @@ class Floors:
         )
 
     def staff(self):
-        """Per salesperson: customers, orders and revenue of the period, and
-        the retention of their customers (two queries)."""
-        return [
-            SQL(
-                """
-                SELECT o.user_id, COUNT(DISTINCT p.commercial_partner_id),
-                       COUNT(*), SUM(%s)
-                  %s AND o.user_id IS NOT NULL
-                 GROUP BY 1
-                """,
-                self.revenue(),
-                self.orders(self.scope.start),
-            ),
-            self.retention(),
-        ]
+        """Per salesperson: customers, orders and revenue of the period, the
+        repeat rate (the customer's next day of orders after the first one
+        the salesperson served, before they would have been at risk), and
+        the retention of their customers (one query, the two days' statuses
+        computed once)."""
+        return SQL(
+            """
+            WITH statuses AS MATERIALIZED (%(statuses)s), served AS (
+                SELECT o.user_id, p.commercial_partner_id AS partner_id,
+                       COUNT(*) AS orders, SUM(%(revenue)s) AS revenue,
+                       MIN(%(day)s) AS first_day
+                  %(period)s AND o.user_id IS NOT NULL
+                 GROUP BY 1, 2
+            ), days AS (
+                SELECT partner_id, day,
+                       LEAD(day) OVER (PARTITION BY partner_id ORDER BY day) AS next_day
+                  FROM (SELECT DISTINCT p.commercial_partner_id AS partner_id,
+                               %(day)s AS day %(period)s) d
+            ), repeats AS (
+                SELECT sv.user_id, sv.partner_id, sv.orders, sv.revenue,
+                       d.next_day < sv.first_day + (s.at_risk_end - s.last_end)
+                           AS came_back,
+                       sv.first_day + (s.at_risk_end - s.last_end) <= %(today)s
+                           AS past
+                  FROM served sv
+                  LEFT JOIN statuses s ON s.partner_id = sv.partner_id
+                  LEFT JOIN days d
+                    ON d.partner_id = sv.partner_id AND d.day = sv.first_day
+            )
+            SELECT user_id, COUNT(*), SUM(orders), SUM(revenue),
+                   COUNT(*) FILTER (WHERE came_back OR past),
+                   COUNT(*) FILTER (WHERE came_back)
+              FROM repeats GROUP BY user_id
+             UNION ALL
+            SELECT last_user_id,
+                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s),
+                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s
+                                      AND at_risk_end > %(end)s),
+                   COUNT(*) FILTER (WHERE lost_end BETWEEN %(from)s AND %(end)s),
+                   0, 0
+              FROM statuses GROUP BY last_user_id
+            """,
+            statuses=self.statuses(),
+            revenue=self.revenue(),
+            day=self.day(),
+            period=self.orders(self.scope.start),
+            today=fields.Date.today(),
+            start=self.scope.date_from - DAY,
+            end=self.scope.date_to,
+            **{"from": self.scope.date_from},
+        )
 
 
 def benchmark(env, reports, repeat):
