@@ -521,25 +521,89 @@ class Floors:
         )
 
     def marketing(self):
-        """Newcomers of the period by source and month, with their revenue
-        of the period."""
+        """Newcomers of the period by source, referrer and month: their
+        revenue and profit, how many are still active at the end (the
+        retention rule over their days of orders), the source's spend and
+        the cohort's payback month (their orders are all in the period)."""
         return SQL(
             """
-            SELECT c.utm_source_id, date_trunc('month', n.first_purchase),
-                   COUNT(*), SUM(n.revenue)
-              FROM (SELECT p.commercial_partner_id AS partner_id,
-                           MIN(o.date_order) AS first_purchase,
-                           SUM(%(revenue)s) FILTER (WHERE o.date_order >= %(start)s)
-                               AS revenue
-                      %(orders)s
-                     GROUP BY 1
-                    HAVING MIN(o.date_order) >= %(start)s) n
-              JOIN res_partner c ON c.id = n.partner_id
-             GROUP BY 1, 2
+            WITH newcomers AS MATERIALIZED (
+                SELECT p.commercial_partner_id AS partner_id,
+                       MIN(o.date_order) AS first_purchase
+                  %(history)s
+                 GROUP BY 1
+                HAVING MIN(o.date_order) >= %(start)s
+            ), days AS (
+                SELECT p.commercial_partner_id AS partner_id, %(day)s AS day,
+                       SUM(%(revenue)s) AS revenue, SUM(%(profit)s) AS profit
+                  %(period)s
+                   AND p.commercial_partner_id IN (SELECT partner_id FROM newcomers)
+                 GROUP BY 1, 2
+            ), customers AS (
+                SELECT partner_id, SUM(revenue) AS revenue, SUM(profit) AS profit,
+                       MAX(day) AS last_day,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+                  FROM (SELECT d.*, day - LAG(day) OVER (
+                                   PARTITION BY partner_id ORDER BY day) AS gap
+                          FROM days d) g
+                 GROUP BY partner_id
+            ), cohorts AS (
+                SELECT n.partner_id, c.utm_source_id AS source_id,
+                       c.customer_rating_referred_by_id AS referrer_id,
+                       date_trunc('month', %(first_day)s)::date AS cohort,
+                       cu.revenue, cu.profit,
+                       c.active AND c.customer_rating_status != 'archived'
+                           AND %(to)s < cu.last_day + floor(
+                               %(at_risk)s * COALESCE(cu.median_gap, %(gap)s))::int + 1
+                           AS active
+                  FROM newcomers n
+                  JOIN res_partner c ON c.id = n.partner_id
+                  JOIN customers cu ON cu.partner_id = n.partner_id
+            ), spend AS (
+                SELECT source_id, month AS cohort, SUM(amount) AS amount
+                  FROM customer_rating_acquisition_spend
+                 WHERE company_id IN %(companies)s
+                   AND month BETWEEN %(first_month)s AND %(to)s
+                 GROUP BY 1, 2
+            ), payback AS (
+                SELECT m.source_id, m.cohort, MIN(m.months) AS months
+                  FROM (SELECT co.source_id, co.cohort,
+                               (extract(year FROM age(month, co.cohort)) * 12
+                                + extract(month FROM age(month, co.cohort)))::int + 1
+                                   AS months,
+                               SUM(SUM(d.profit)) OVER (PARTITION BY co.source_id,
+                                   co.cohort ORDER BY mo.month) AS cumulative
+                          FROM cohorts co
+                          JOIN days d ON d.partner_id = co.partner_id
+                         CROSS JOIN LATERAL (SELECT date_trunc('month', d.day)::date
+                                             AS month) mo
+                         GROUP BY co.source_id, co.cohort, mo.month) m
+                  JOIN spend sp ON sp.source_id = m.source_id AND sp.cohort = m.cohort
+                 WHERE sp.amount > 0 AND m.cumulative >= sp.amount
+                 GROUP BY 1, 2
+            )
+            SELECT co.source_id, co.referrer_id, co.cohort, COUNT(*),
+                   SUM(co.revenue), SUM(co.profit),
+                   COUNT(*) FILTER (WHERE co.active), MAX(sp.amount), MAX(pb.months)
+              FROM cohorts co
+              LEFT JOIN spend sp ON sp.source_id = co.source_id
+               AND sp.cohort = co.cohort
+              LEFT JOIN payback pb ON pb.source_id = co.source_id
+               AND pb.cohort = co.cohort
+             GROUP BY 1, 2, 3
             """,
-            revenue=self.revenue(),
+            history=self.orders(),
+            period=self.orders(self.scope.start),
             start=self.scope.start,
-            orders=self.orders(),
+            day=self.day(),
+            first_day=self.day("n.first_purchase"),
+            revenue=self.revenue(),
+            profit=self.revenue("o.margin"),
+            to=self.scope.date_to,
+            at_risk=self.at_risk_factor,
+            gap=self.default_gap,
+            companies=self.companies,
+            first_month=self.scope.date_from.replace(day=1),
         )
 
     def staff(self):
