@@ -43,9 +43,9 @@ RETENTION_DEFAULTS = {
 #   before it (what the 12 months up to a last purchase leave out).
 # Each day the rule is read on then aggregates the rows up to that day
 # (`RETENTION_DAY_COLUMNS`): no row is repeated for several days.
-# The returns and the revenue before a year count only in the spending
-# columns (total_spent, spent_12m): a report that only compares statuses
-# leaves the three out (`SPENDING_COLUMNS`, `spending=False`).
+# The orders' revenue, the returns and the revenue before a year count only
+# in the spending columns (total_spent, spent_12m): a report that only
+# compares statuses leaves them all out (`spending=False`, `SPENDING_COLUMNS`).
 RETENTION_VISITS_CTES = """
 retention_ranked AS (
     SELECT f.*, ROW_NUMBER() OVER (

@@ -159,6 +159,13 @@ class TestCustomerRating(CustomerRatingCommon):
     def test_empty_period(self):
         wizard = self._rating(date_from="2020-01-01", date_to="2020-01-31")
         self.assertFalse(wizard.line_ids)
+        self.assertEqual(set(wizard._pdf_totals().values()), {0})
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("customer_rating.report_customer_rating", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn("0.00", html)
 
     def test_reversed_period_and_no_company(self):
         with self.assertRaises(ValidationError):

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import subprocess
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from ..wizards import customer_rating_wizard
 
 
 @tagged("post_install", "-at_install")
@@ -58,6 +61,25 @@ class TestPdfReports(HttpCase):
             self.assertIn(line.partner_id.name, text)
         total = sum(lines.mapped("net_revenue"))
         self.assertIn(f"{total:,.2f}", text)
+
+    def test_rating_pdf_lists_the_first_customers_totals_all(self):
+        """A rating of every customer would print thousands of pages: the
+        PDF lists the first by rank, says so, and totals them all."""
+        wizard = self.env["customer.rating.wizard"].create(
+            {"report": "rating", "period": "last_12_months", "top": 5}
+        )
+        with patch.object(customer_rating_wizard, "PDF_MAX_LINES", 2):
+            wizard.action_print_pdf()
+            text = self._pdf_text("customer_rating.report_customer_rating", wizard)
+        lines = wizard.line_ids.sorted("rank")
+        self.assertEqual(len(lines), 5)
+        for line in lines[:2]:
+            self.assertIn(line.partner_id.name, text)
+        for line in lines[2:]:
+            self.assertNotIn(line.partner_id.name, text)
+        self.assertIn("The first 2 of 5 customers by rank", " ".join(text.split()))
+        self.assertIn(f"{sum(lines.mapped('net_revenue')):,.2f}", text)
+        self.assertIn(str(sum(lines.mapped("order_count"))), text)
 
     def test_printable_card_pdf(self):
         customer = self.env["res.partner"].create({"name": "CR Card Holder"})

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import format_date, formatLang
 
 from ..models.customer_rating_rules import GAP_THRESHOLD
 
@@ -38,6 +38,10 @@ REPORT_MODELS = {
 # The largest "top N": more than any customer base, well within a database
 # integer (a larger number would be refused by PostgreSQL, unexplained).
 TOP_MAX = 1_000_000
+# The printed rating lists at most this many customers, the first by rank
+# (about 25 pages); its totals are those of every customer rated, and the
+# Excel export lists them all.
+PDF_MAX_LINES = 1000
 PERIODS = [
     ("this_month", "This month"),
     ("last_month", "Last month"),
@@ -269,6 +273,41 @@ class CustomerRatingWizard(models.TransientModel):
         self._compute_report()
         return self.env.ref("customer_rating.customer_rating_report_pdf").report_action(
             self
+        )
+
+    def _pdf_lines(self):
+        """The rating lines the PDF lists: the first `PDF_MAX_LINES` by
+        rank."""
+        self.ensure_one()
+        return self.env["customer.rating.line"].search(
+            [("wizard_id", "=", self.id)], limit=PDF_MAX_LINES
+        )
+
+    def _pdf_totals(self):
+        """The PDF's totals, of every line of the rating (not only those
+        listed): customers, net revenue, profit, orders and share."""
+        self.ensure_one()
+        [totals] = self.env["customer.rating.line"]._read_group(
+            [("wizard_id", "=", self.id)],
+            aggregates=[
+                "__count",
+                "net_revenue:sum",
+                "profit:sum",
+                "order_count:sum",
+                "share:sum",
+            ],
+        )
+        names = ("customers", "net_revenue", "profit", "order_count", "share")
+        return {name: value or 0 for name, value in zip(names, totals, strict=True)}
+
+    def _pdf_note(self, listed, customers):
+        """The PDF's note when it lists only the first `listed` of the
+        `customers` rated."""
+        return self.env._(
+            "The first %(listed)s of %(customers)s customers by rank; the totals "
+            "are those of all, and the Excel export lists them all.",
+            listed=formatLang(self.env, listed, digits=0),
+            customers=formatLang(self.env, customers, digits=0),
         )
 
     def action_export_xlsx(self):
