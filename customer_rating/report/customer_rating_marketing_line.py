@@ -105,15 +105,23 @@ class CustomerRatingMarketingLine(models.TransientModel):
         contacts: the figures below are only the newcomers', so only their
         orders are read. They all date from the period (a newcomer's first
         order does): the bound changes no figure, but spares the retention
-        rule reading all history, which it otherwise does."""
+        rule reading all history, which it otherwise does.
+
+        Their ids are gathered into an array first, once: the planner
+        cannot count the newcomers (a `HAVING`: 37,262 expected, 3,861
+        found at 100,000 customers) and hashed all the period's orders to
+        keep theirs, three times, in the leader alone (a CTE is
+        parallel-restricted); the array's ids are looked up in the orders'
+        partner index instead."""
         return [
             ("date_order", ">=", scope.start),
             (
                 "partner_id",
                 "in",
                 SQL(
-                    "(SELECT id FROM res_partner WHERE commercial_partner_id"
-                    " IN (SELECT partner_id FROM newcomers))"
+                    "(SELECT unnest(ARRAY(SELECT id FROM res_partner"
+                    " WHERE commercial_partner_id IN"
+                    " (SELECT partner_id FROM newcomers))))"
                 ),
             ),
         ]
