@@ -320,23 +320,48 @@ class Floors:
 
     def discounts(self):
         """Lines of the period that carry a discount (a reward, a discount
-        percentage or a price list's percentage rule), per customer,
-        product and price list."""
+        percentage or a price list's percentage rule, the most specific
+        rule of their price list and product), per customer, product and
+        price list, one row per kind of discount (the rules' own split)."""
+        rules = self.env["customer.rating.rules"]
+        discounts = rules._line_discounts()
+        sums = SQL(", ").join(
+            SQL(
+                "SUM(%(amount)s) FILTER (WHERE %(amount)s > 0) AS %(sum)s,"
+                " COUNT(*) FILTER (WHERE %(amount)s > 0) AS %(count)s",
+                amount=self.revenue(discounts[kind]),
+                sum=SQL.identifier(kind),
+                count=SQL.identifier(f"{kind}_count"),
+            )
+            for kind in ("loyalty", "pricelist", "manual")
+        )
         return SQL(
             """
-            SELECT p.commercial_partner_id, l.product_id, o.pricelist_id,
-                   SUM(CASE WHEN l.reward_id IS NOT NULL THEN -%(subtotal)s
-                            ELSE %(gross)s * l.discount / 100.0 END)
-              %(lines)s
-               AND (l.reward_id IS NOT NULL OR l.discount > 0
-                    OR o.pricelist_id IN (SELECT pricelist_id
-                                            FROM product_pricelist_item
-                                           WHERE compute_price = 'percentage'))
-             GROUP BY 1, 2, 3
+            SELECT d.partner_id, d.product_id, d.pricelist_id, k.kind, k.amount,
+                   k.line_count
+              FROM (SELECT p.commercial_partner_id AS partner_id, l.product_id,
+                           o.pricelist_id, %(sums)s
+                      FROM sale_order_line l
+                      JOIN sale_order o ON o.id = l.order_id
+                      JOIN res_partner p ON p.id = o.partner_id
+                      %(rule)s
+                     WHERE o.state = 'sale' AND o.company_id IN %(companies)s
+                       AND o.date_order >= %(start)s AND o.date_order < %(end)s
+                       AND l.display_type IS NULL
+                       AND (l.reward_id IS NOT NULL OR l.discount > 0
+                            OR rule.percent IS NOT NULL)
+                     GROUP BY 1, 2, 3) d
+             CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty, d.loyalty_count),
+                                        ('pricelist', d.pricelist, d.pricelist_count),
+                                        ('manual', d.manual, d.manual_count))
+                   k(kind, amount, line_count)
+             WHERE k.line_count > 0
             """,
-            subtotal=self.revenue("l.price_subtotal"),
-            gross=self.revenue("l.price_unit * l.product_uom_qty"),
-            lines=self.lines(self.scope.start),
+            sums=sums,
+            rule=rules._percentage_rule_join(),
+            companies=self.companies,
+            start=self.scope.start,
+            end=self.scope.end,
         )
 
     def gaps(self):
