@@ -290,16 +290,27 @@ class Floors:
         )
 
     def branches(self):
+        """Per customer, branch and sales team, with the customer's home
+        branch (the branch of their largest revenue, the first on a tie)."""
         return SQL(
             """
-            SELECT p.commercial_partner_id, o.company_id, o.team_id,
-                   SUM(%s), SUM(%s), COUNT(*)
-              %s
-             GROUP BY 1, 2, 3
+            SELECT partner_id, company_id, team_id, revenue, profit, orders,
+                   -(MAX(ARRAY[company_revenue, -company_id])
+                         OVER (PARTITION BY partner_id))[2]::int
+              FROM (SELECT p.commercial_partner_id AS partner_id, o.company_id,
+                           o.team_id, SUM(%(revenue)s) AS revenue,
+                           SUM(%(profit)s) AS profit, COUNT(*) AS orders,
+                           SUM(SUM(%(revenue)s)) OVER (
+                               PARTITION BY p.commercial_partner_id
+                               ORDER BY o.company_id
+                               RANGE BETWEEN CURRENT ROW AND CURRENT ROW
+                           ) AS company_revenue
+                      %(orders)s
+                     GROUP BY 1, 2, 3) c
             """,
-            self.revenue(),
-            self.revenue("o.margin"),
-            self.orders(self.scope.start),
+            revenue=self.revenue(),
+            profit=self.revenue("o.margin"),
+            orders=self.orders(self.scope.start),
         )
 
     def teams(self):
