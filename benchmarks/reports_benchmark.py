@@ -335,17 +335,6 @@ class Floors:
         rule of their price list and product), per customer, product and
         price list, one row per kind of discount (the rules' own split)."""
         rules = self.env["customer.rating.rules"]
-        discounts = rules._line_discounts()
-        sums = SQL(", ").join(
-            SQL(
-                "SUM(%(amount)s) FILTER (WHERE %(amount)s > 0) AS %(sum)s,"
-                " COUNT(*) FILTER (WHERE %(amount)s > 0) AS %(count)s",
-                amount=self.revenue(discounts[kind]),
-                sum=SQL.identifier(kind),
-                count=SQL.identifier(f"{kind}_count"),
-            )
-            for kind in ("loyalty", "pricelist", "manual")
-        )
         return SQL(
             """
             SELECT d.partner_id, d.product_id, d.pricelist_id, k.kind, k.amount,
@@ -358,18 +347,14 @@ class Floors:
                       %(rule)s
                      WHERE o.state = 'sale' AND o.company_id IN %(companies)s
                        AND o.date_order >= %(start)s AND o.date_order < %(end)s
-                       AND l.display_type IS NULL
-                       AND (l.reward_id IS NOT NULL OR l.discount > 0
-                            OR rule.percent IS NOT NULL)
+                       AND l.display_type IS NULL AND %(discounted)s
                      GROUP BY 1, 2, 3) d
-             CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty, d.loyalty_count),
-                                        ('pricelist', d.pricelist, d.pricelist_count),
-                                        ('manual', d.manual, d.manual_count))
-                   k(kind, amount, line_count)
-             WHERE k.line_count > 0
+             %(split)s
             """,
-            sums=sums,
+            sums=rules._line_discount_sums(self.revenue),
             rule=rules._percentage_rule_join(),
+            discounted=rules._line_discount_filter(),
+            split=rules._discount_kinds_split("d"),
             companies=self.companies,
             start=self.scope.start,
             end=self.scope.end,
@@ -440,14 +425,16 @@ class Floors:
 
     def customer_days(self):
         """One pass over all history up to the end: per customer and day of
-        orders, the revenue and the gap since the day before."""
+        orders, the revenue, the salesperson of the day's last order (by
+        time, then id, as the rule) and the gap since the day before."""
         return SQL(
             """
             SELECT partner_id, day, orders, revenue, last_user_id,
                    day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day) AS gap
               FROM (SELECT p.commercial_partner_id AS partner_id, %(day)s AS day,
                            COUNT(*) AS orders, SUM(%(revenue)s) AS revenue,
-                           MAX(o.user_id) AS last_user_id
+                           (MAX(ARRAY[EXTRACT(EPOCH FROM o.date_order), o.id,
+                                      o.user_id]))[3]::int AS last_user_id
                       %(orders)s
                      GROUP BY 1, 2) d
             """,
@@ -474,7 +461,8 @@ class Floors:
         return SQL(
             """
             SELECT c.partner_id, COALESCE(cp.user_id, c.last_user_id) AS user_id,
-                   c.last_user_id, c.last_start, c.last_end, c.orders, c.revenue,
+                   c.last_user_id, c.last_user_start, c.last_start, c.last_end,
+                   c.orders, c.revenue,
                    %(at_risk_start)s AS at_risk_start, %(lost_start)s AS lost_start,
                    %(at_risk_end)s AS at_risk_end, %(lost_end)s AS lost_end
               FROM (SELECT partner_id, MAX(day) FILTER (WHERE %(before)s) AS last_start,
@@ -482,6 +470,8 @@ class Floors:
                            SUM(revenue) AS revenue,
                            (array_agg(last_user_id ORDER BY day DESC))[1]
                                AS last_user_id,
+                           (array_agg(last_user_id ORDER BY day DESC)
+                               FILTER (WHERE %(before)s))[1] AS last_user_start,
                            percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)
                                FILTER (WHERE %(before)s) AS gap_start,
                            percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS gap_end
@@ -510,14 +500,23 @@ class Floors:
     def retention(self):
         return SQL(
             """
-            SELECT user_id,
-                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s),
-                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s
-                                      AND at_risk_end > %(end)s),
-                   COUNT(*) FILTER (WHERE lost_end BETWEEN %(from)s AND %(end)s),
-                   COUNT(*) FILTER (WHERE last_start IS NULL)
-              FROM (%(statuses)s) s
-             GROUP BY user_id
+            SELECT user_id, active_start, kept, at_risk, lost, won_back, new,
+                   100.0 * kept / NULLIF(active_start, 0) AS retention_rate
+              FROM (SELECT user_id,
+                           COUNT(*) FILTER (WHERE at_risk_start > %(start)s)
+                               AS active_start,
+                           COUNT(*) FILTER (WHERE at_risk_start > %(start)s
+                                              AND at_risk_end > %(end)s) AS kept,
+                           COUNT(*) FILTER (WHERE at_risk_start > %(start)s
+                                              AND at_risk_end <= %(end)s
+                                              AND lost_end > %(end)s) AS at_risk,
+                           COUNT(*) FILTER (WHERE lost_end BETWEEN %(from)s AND %(end)s)
+                               AS lost,
+                           COUNT(*) FILTER (WHERE at_risk_start <= %(start)s
+                                              AND last_end >= %(from)s) AS won_back,
+                           COUNT(*) FILTER (WHERE last_start IS NULL) AS new
+                      FROM (%(statuses)s) s
+                     GROUP BY user_id) c
             """,
             start=self.scope.date_from - DAY,
             end=self.scope.date_to,
@@ -653,7 +652,7 @@ class Floors:
             WITH statuses AS MATERIALIZED (%(statuses)s), served AS (
                 SELECT o.user_id, p.commercial_partner_id AS partner_id,
                        COUNT(*) AS orders, SUM(%(revenue)s) AS revenue,
-                       MIN(%(day)s) AS first_day
+                       SUM(%(profit)s) AS profit, MIN(%(day)s) AS first_day
                   %(period)s AND o.user_id IS NOT NULL
                  GROUP BY 1, 2
             ), days AS (
@@ -662,7 +661,7 @@ class Floors:
                   FROM (SELECT DISTINCT p.commercial_partner_id AS partner_id,
                                %(day)s AS day %(period)s) d
             ), repeats AS (
-                SELECT sv.user_id, sv.partner_id, sv.orders, sv.revenue,
+                SELECT sv.user_id, sv.partner_id, sv.orders, sv.revenue, sv.profit,
                        d.next_day < sv.first_day + (s.at_risk_end - s.last_end)
                            AS came_back,
                        sv.first_day + (s.at_risk_end - s.last_end) <= %(today)s
@@ -671,22 +670,41 @@ class Floors:
                   LEFT JOIN statuses s ON s.partner_id = sv.partner_id
                   LEFT JOIN days d
                     ON d.partner_id = sv.partner_id AND d.day = sv.first_day
+            ), sales AS (
+                SELECT user_id, COUNT(*) AS customers, SUM(orders) AS orders,
+                       SUM(revenue) AS revenue, SUM(profit) AS profit,
+                       COUNT(*) FILTER (WHERE came_back OR past) AS repeat_base,
+                       COUNT(*) FILTER (WHERE came_back) AS repeat_count
+                  FROM repeats GROUP BY user_id
+            ), kept_lost AS (
+                SELECT user_id, SUM(active_start) AS active_start, SUM(kept) AS kept,
+                       SUM(lost) AS lost
+                  FROM (SELECT last_user_start AS user_id,
+                               COUNT(*) FILTER (WHERE at_risk_start > %(start)s)
+                                   AS active_start,
+                               COUNT(*) FILTER (WHERE at_risk_start > %(start)s
+                                                  AND at_risk_end > %(end)s) AS kept,
+                               0 AS lost
+                          FROM statuses WHERE last_user_start IS NOT NULL
+                         GROUP BY last_user_start
+                         UNION ALL
+                        SELECT last_user_id, 0, 0, COUNT(*) FILTER (
+                                   WHERE lost_end BETWEEN %(from)s AND %(end)s)
+                          FROM statuses WHERE last_user_id IS NOT NULL
+                         GROUP BY last_user_id) k
+                 GROUP BY user_id
             )
-            SELECT user_id, COUNT(*), SUM(orders), SUM(revenue),
-                   COUNT(*) FILTER (WHERE came_back OR past),
-                   COUNT(*) FILTER (WHERE came_back)
-              FROM repeats GROUP BY user_id
-             UNION ALL
-            SELECT last_user_id,
-                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s),
-                   COUNT(*) FILTER (WHERE at_risk_start > %(start)s
-                                      AND at_risk_end > %(end)s),
-                   COUNT(*) FILTER (WHERE lost_end BETWEEN %(from)s AND %(end)s),
-                   0, 0
-              FROM statuses GROUP BY last_user_id
+            SELECT COALESCE(sa.user_id, kl.user_id), sa.customers, sa.orders,
+                   sa.revenue, sa.profit, sa.revenue / NULLIF(sa.orders, 0),
+                   sa.repeat_base, sa.repeat_count,
+                   100.0 * sa.repeat_count / NULLIF(sa.repeat_base, 0),
+                   kl.active_start, kl.kept,
+                   100.0 * kl.kept / NULLIF(kl.active_start, 0), kl.lost
+              FROM sales sa FULL JOIN kept_lost kl ON kl.user_id = sa.user_id
             """,
             statuses=self.statuses(),
             revenue=self.revenue(),
+            profit=self.revenue("o.margin"),
             day=self.day(),
             period=self.orders(self.scope.start),
             today=fields.Date.today(),

@@ -755,6 +755,52 @@ class CustomerRatingRules(models.AbstractModel):
         }
 
     @api.model
+    def _line_discount_sums(self, convert):
+        """Per kind of `_line_discounts`, the sum of a group's discounted lines
+        and their count (columns `<kind>` and `<kind>_count`), each amount
+        converted by `convert` (the report currency, or none)."""
+        discounts = self._line_discounts()
+        return SQL(", ").join(
+            SQL(
+                "SUM(%(amount)s) FILTER (WHERE %(amount)s > 0) AS %(sum)s,"
+                " COUNT(*) FILTER (WHERE %(amount)s > 0) AS %(count)s",
+                amount=convert(discounts[kind]),
+                sum=SQL.identifier(kind),
+                count=SQL.identifier(f"{kind}_count"),
+            )
+            for kind in discounts
+        )
+
+    @api.model
+    def _line_discount_filter(self):
+        """The lines that may carry a discount: a reward, a discount
+        percentage or a percentage rule of their price list."""
+        return SQL(
+            "(l.reward_id IS NOT NULL OR l.discount > 0 OR rule.percent IS NOT NULL)"
+        )
+
+    @api.model
+    def _discount_kinds_split(self, sums):
+        """The sums of `_line_discount_sums` (in the subquery named `sums`)
+        split into rows `k(kind, amount, line_count)`, one per kind with
+        at least one discounted line."""
+        kinds = SQL(", ").join(
+            SQL(
+                "(%(kind)s, %(sums)s.%(sum)s, %(sums)s.%(count)s)",
+                kind=kind,
+                sums=SQL.identifier(sums),
+                sum=SQL.identifier(kind),
+                count=SQL.identifier(f"{kind}_count"),
+            )
+            for kind in self._line_discounts()
+        )
+        return SQL(
+            "CROSS JOIN LATERAL (VALUES %(kinds)s) k(kind, amount, line_count)"
+            " WHERE k.line_count > 0",
+            kinds=kinds,
+        )
+
+    @api.model
     def _pareto_class(self, share_before):
         """The Pareto class from the share of the measure that the customers
         ranked before this one make."""

@@ -57,7 +57,6 @@ class CustomerRatingDiscountLine(models.TransientModel):
         then split into one row per kind: the split works on those sums, not
         on every order line."""
         rules = self.env["customer.rating.rules"]
-        discounts = rules._line_discounts()
         values = {
             **self._standard_values(scope),
             "partner_id": SQL("d.partner_id"),
@@ -67,33 +66,19 @@ class CustomerRatingDiscountLine(models.TransientModel):
             "discount_amount": SQL("k.amount"),
             "line_count": SQL("k.line_count"),
         }
-        sums = SQL(", ").join(
-            SQL(
-                "SUM(%(amount)s) FILTER (WHERE %(amount)s > 0) AS %(sum)s,"
-                " COUNT(*) FILTER (WHERE %(amount)s > 0) AS %(count)s",
-                amount=rules._to_report_currency(discounts[kind]),
-                sum=SQL.identifier(kind),
-                count=SQL.identifier(f"{kind}_count"),
-            )
-            for kind in ("loyalty", "pricelist", "manual")
-        )
         from_clause = SQL(
             """
               FROM (SELECT p.commercial_partner_id AS partner_id, l.product_id,
                            o.pricelist_id, %(sums)s
-                      %(lines)s
-                       AND (l.reward_id IS NOT NULL OR l.discount > 0
-                            OR rule.percent IS NOT NULL)
+                      %(lines)s AND %(discounted)s
                      GROUP BY p.commercial_partner_id, l.product_id, o.pricelist_id) d
-             CROSS JOIN LATERAL (VALUES ('loyalty', d.loyalty, d.loyalty_count),
-                                        ('pricelist', d.pricelist, d.pricelist_count),
-                                        ('manual', d.manual, d.manual_count))
-                   k(kind, amount, line_count)
-             WHERE k.line_count > 0
+             %(split)s
             """,
-            sums=sums,
+            sums=rules._line_discount_sums(rules._to_report_currency),
             lines=rules._order_lines_from(
                 scope, scope.start, scope.end, joins=rules._percentage_rule_join()
             ),
+            discounted=rules._line_discount_filter(),
+            split=rules._discount_kinds_split("d"),
         )
         return self._insert({}, values, from_clause)
