@@ -198,7 +198,9 @@ class Floors:
             end or self.scope.end,
         )
 
-    def lines(self, start=None, end=None):
+    def lines(self, start=None, end=None, joins=None):
+        """FROM the lines (l) of the confirmed orders (o) of the companies,
+        with customer (p), product (pp), template (pt) and `joins`."""
         return SQL(
             """
               FROM sale_order_line l
@@ -206,10 +208,12 @@ class Floors:
               JOIN res_partner p ON p.id = o.partner_id
               JOIN product_product pp ON pp.id = l.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              %s
              WHERE o.state = 'sale' AND o.company_id IN %s
                AND o.date_order >= %s AND o.date_order < %s
                AND l.display_type IS NULL
             """,
+            joins or SQL(),
             self.companies,
             start or "1900-01-01",
             end or self.scope.end,
@@ -341,23 +345,14 @@ class Floors:
                    k.line_count
               FROM (SELECT p.commercial_partner_id AS partner_id, l.product_id,
                            o.pricelist_id, %(sums)s
-                      FROM sale_order_line l
-                      JOIN sale_order o ON o.id = l.order_id
-                      JOIN res_partner p ON p.id = o.partner_id
-                      %(rule)s
-                     WHERE o.state = 'sale' AND o.company_id IN %(companies)s
-                       AND o.date_order >= %(start)s AND o.date_order < %(end)s
-                       AND l.display_type IS NULL AND %(discounted)s
+                      %(lines)s AND %(discounted)s
                      GROUP BY 1, 2, 3) d
              %(split)s
             """,
             sums=rules._line_discount_sums(self.revenue),
-            rule=rules._percentage_rule_join(),
+            lines=self.lines(self.scope.start, joins=rules._percentage_rule_join()),
             discounted=rules._line_discount_filter(),
             split=rules._discount_kinds_split("d"),
-            companies=self.companies,
-            start=self.scope.start,
-            end=self.scope.end,
         )
 
     def gaps(self):
